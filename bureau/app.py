@@ -1,0 +1,91 @@
+"""Assemble the SafeGrid application."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+
+from tenancy.api.base import create_api_blueprint
+from tenancy.api.openapi import build_openapi
+from tenancy.config import REPO_ROOT, Config
+from tenancy.extensions import csrf, db, limiter, login_manager, migrate
+from tenancy.redis_url import limiter_storage_uri
+from tenancy.web import init_web
+
+TENANCY_DIR = Path(__file__).resolve().parent.parent / "tenancy"
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Create and configure an app; nothing is built at import time."""
+    config = config or Config()
+    app = Flask(
+        "bureau",
+        instance_path=config.INSTANCE_PATH,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(TENANCY_DIR / "static"),
+    )
+    app.config.from_object(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TENANCY_DIR / "translations")
+    app.config["RATELIMIT_STORAGE_URI"] = limiter_storage_uri(app.config["REDIS_URL"])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    import tenancy.auth.sessions  # noqa: F401  (registers the user loader)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_web(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bureau.home.blueprint import bp as home_bp
+    from tenancy.auditlog.blueprint import bp as auditlog_bp
+    from tenancy.auth.blueprint import bp as auth_bp
+    from tenancy.orgs import api as orgs_api
+    from tenancy.orgs.blueprint import bp as orgs_bp
+    from tenancy.platform.blueprint import bp as platform_bp
+    from tenancy.users import api as users_api
+    from tenancy.users.blueprint import bp as users_bp
+
+    for blueprint in (home_bp, auth_bp, orgs_bp, users_bp, auditlog_bp, platform_bp):
+        app.register_blueprint(blueprint)
+
+    api = create_api_blueprint()
+    for module in (users_api, orgs_api):
+        module.register(api)
+    app.register_blueprint(api)
+    app.add_url_rule("/api/v1/openapi.json", "openapi", lambda: jsonify(build_openapi(app)))
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: _l("The request could not be understood."),
+        403: _l("You do not have permission to do this."),
+        404: _l("The page was not found, or it is outside your area."),
+        405: _l("This action is not allowed here."),
+        413: _l("The upload is larger than the limit."),
+        429: _l("Too many attempts. Wait a minute and try again."),
+        500: _l("Something went wrong on our side. The error was logged."),
+    }
+
+    def render_error(error):
+        status = getattr(error, "code", 500) or 500
+        if status == 500:
+            db.session.rollback()
+        return render_template("errors.html", status=status, message=messages.get(status, "")), status
+
+    for status in messages:
+        app.register_error_handler(status, render_error)

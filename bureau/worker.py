@@ -1,0 +1,22 @@
+"""The RQ worker process (with RQ's scheduler for delayed and retried jobs)."""
+
+import logging
+
+from rq import Worker
+from rq.serializers import JSONSerializer
+
+from tenancy.jobs import QUEUES, queue, redis_connection, set_worker_app
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(app, *, burst: bool = False) -> bool:
+    """Work the registered queues until stopped (or, with burst, until they are empty)."""
+    set_worker_app(app)
+    with app.app_context():
+        connection = redis_connection()
+        worker = Worker(
+            [queue(name, connection) for name in QUEUES], connection=connection, serializer=JSONSerializer
+        )
+    log.info("worker listening on %s", ", ".join(QUEUES))
+    return worker.work(burst=burst, with_scheduler=True)

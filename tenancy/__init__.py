@@ -1,0 +1,1 @@
+"""Foundation of SafeGrid: tenants, the org tree, users, roles, scoping and audit."""

@@ -1,0 +1,9 @@
+"""URL rules of the audit trail pages."""
+
+from flask import Blueprint
+
+from tenancy.auditlog import views
+
+bp = Blueprint("auditlog", __name__, url_prefix="/audit")
+
+bp.add_url_rule("/", view_func=views.list_events)

@@ -1,0 +1,48 @@
+"""Per-tenant settings: defaults live here in code, tenants override single keys."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import g
+from sqlalchemy import select
+
+from tenancy.extensions import db
+from tenancy.models import TenantSetting
+from tenancy.scoping import current_tenant_id
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": "Asia/Shanghai",
+    # Monthly reports are due on this day of the following month, at 23:59 local time.
+    "report_due_day": 5,
+}
+
+
+def get_setting(key: str) -> Any:
+    """Return the current tenant's value for `key`, or its default."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    cache = g.setdefault("tenant_settings", {})
+    cache_key = (current_tenant_id(), key)
+    if cache_key not in cache:
+        value = db.session.scalar(select(TenantSetting.value).where(TenantSetting.key == key))
+        cache[cache_key] = DEFAULTS[key] if value is None else value
+    return cache[cache_key]
+
+
+def set_setting(key: str, value: Any) -> TenantSetting:
+    """Override `key` for the current tenant (the caller records the audit event)."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    g.pop("tenant_settings", None)
+    row = db.session.scalar(select(TenantSetting).where(TenantSetting.key == key))
+    if row is None:
+        row = TenantSetting(key=key, value=value)
+        db.session.add(row)
+    else:
+        row.value = value
+    return row
+
+
+def tenant_timezone() -> ZoneInfo:
+    """Return the current tenant's time zone."""
+    return ZoneInfo(get_setting("timezone"))

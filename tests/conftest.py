@@ -1,0 +1,3 @@
+"""Shared fixtures are plugins in tests/fixtures/."""
+
+pytest_plugins = ["tests.fixtures.app", "tests.fixtures.world"]
