@@ -128,7 +128,7 @@ def documented(
 
 def load_args(schema: Schema) -> dict:
     """Validate the query string against a schema (a bad value is a 400 naming the field)."""
-    return schema.load(request.args.to_dict())
+    return schema.load({k: v for k, v in request.args.items() if k not in PageArgsSchema().fields})
 
 
 def paginated(query: Select, schema: Schema) -> dict:

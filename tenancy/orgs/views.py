@@ -60,7 +60,7 @@ def _apply_org_form(form: OrgForm, action):
         return None
 
 
-@require("org.manage")
+@require("read")
 def edit_org(org_id: int):
     """Edit a unit's code, name, kind and private flag."""
     org = get_scoped_or_404(OrgUnit, org_id, permission="org.manage")
@@ -86,7 +86,7 @@ def edit_org(org_id: int):
     return render_template("tenancy/orgs/form.html", form=form, org=org, parent=org.parent), status
 
 
-@require("org.manage")
+@require("read")
 def new_child(org_id: int):
     """Add a unit below another."""
     parent = get_scoped_or_404(OrgUnit, org_id, permission="org.manage")
@@ -113,7 +113,7 @@ def new_child(org_id: int):
     return render_template("tenancy/orgs/form.html", form=form, org=None, parent=parent), status
 
 
-@require("org.manage")
+@require("read")
 def move_org(org_id: int):
     """Move a unit under another parent (e.g. a school to another central school)."""
     org = get_scoped_or_404(OrgUnit, org_id, permission="org.manage")
@@ -132,7 +132,7 @@ def move_org(org_id: int):
     return redirect(url_for("orgs.show_org", org_id=org_id))
 
 
-@require("org.manage")
+@require("read")
 def set_active(org_id: int):
     """Close or reopen a unit."""
     org = get_scoped_or_404(OrgUnit, org_id, permission="org.manage")

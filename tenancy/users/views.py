@@ -78,7 +78,7 @@ def new_user():
     return render_template("tenancy/users/new.html", form=form), status
 
 
-@require("user.manage")
+@require("read")
 def show_user(user_id: int):
     """Show and edit one user."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
@@ -101,7 +101,7 @@ def show_user(user_id: int):
     ), status
 
 
-@require("user.manage")
+@require("read")
 def set_enabled(user_id: int):
     """Enable or disable a user (disabling logs them out everywhere at once)."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
@@ -111,7 +111,7 @@ def set_enabled(user_id: int):
     return redirect(url_for("users.show_user", user_id=user.id))
 
 
-@require("user.manage")
+@require("read")
 def reset_password(user_id: int):
     """Set a new password for a user."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
@@ -129,7 +129,7 @@ def reset_password(user_id: int):
     return redirect(url_for("users.show_user", user_id=user.id))
 
 
-@require("user.manage")
+@require("read")
 def unlock(user_id: int):
     """Lift a login lockout."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
@@ -139,7 +139,7 @@ def unlock(user_id: int):
     return redirect(url_for("users.show_user", user_id=user.id))
 
 
-@require("user.manage")
+@require("read")
 def add_grant(user_id: int):
     """Grant a user another role."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
@@ -159,7 +159,7 @@ def add_grant(user_id: int):
     return redirect(url_for("users.show_user", user_id=user.id))
 
 
-@require("user.manage")
+@require("read")
 def remove_grant(user_id: int, grant_id: int):
     """Withdraw one of a user's roles."""
     user = get_scoped_or_404(User, user_id, permission="user.manage")
