@@ -47,14 +47,12 @@ def _assign_request_id() -> None:
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
-def _resolve_tenant() -> None:
-    """Set the request's tenant from the logged-in user (API requests set it from the token)."""
-    if request.blueprint and request.blueprint.startswith("api"):
-        return
+def _enforce_session_timeouts() -> None:
+    """End idle or too-old sessions (the user loader has already set the tenant)."""
+    if request.blueprint == "api":
+        return  # token requests carry no session
     if enforce_timeouts():
         flash(_("Your session has ended. Please log in again."), "info")
-    if current_user.is_authenticated and not current_user.is_operator:
-        g.tenant_id = current_user.tenant_id
 
 
 def _security_headers(response):
@@ -121,7 +119,7 @@ def init_web(app: Flask) -> None:
     """Install the request hooks, locale selection and template helpers."""
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.before_request(_assign_request_id)
-    app.before_request(_resolve_tenant)
+    app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)

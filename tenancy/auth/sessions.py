@@ -30,6 +30,8 @@ def load_account(session_id: str):
         account = db.session.get(model, account_id)
     if account is None or not account.is_enabled or not secrets.compare_digest(account.session_token, token):
         return None
+    # Whatever runs first (CSRF check, error page, view) works inside the user's tenant.
+    g.tenant_id = account.tenant_id
     return account
 
 
@@ -90,5 +92,9 @@ def user_for_token(secret: str) -> User | None:
             return None
         g.tenant_id = token.tenant_id
         user = token.user
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # Record use at most every few minutes, so reads do not turn into writes.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+        db.session.commit()
     return user
