@@ -3,18 +3,10 @@
 import click
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 
-from bureau.app import create_app
 from tenancy.cli import org_cli, tenant_cli, user_cli
 
 
-@click.group(
-    cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False, add_version_option=False
-)
-def cli() -> None:
-    """SafeGrid: school-safety grid management (校园安全网格化管理)."""
-
-
-@cli.command("demo")
+@click.command("demo")
 @click.option(
     "--serve", is_flag=True, help="Then serve web + worker (embedded Redis unless SAFEGRID_REDIS_URL)."
 )
@@ -35,7 +27,7 @@ def demo(serve: bool, host: str, port: int) -> None:
         run(host, port)
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
@@ -45,7 +37,7 @@ def serve(host: str, port: int) -> None:
     run(host, port)
 
 
-@cli.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @pass_script_info
 def worker(info: ScriptInfo, burst: bool) -> None:
@@ -55,8 +47,21 @@ def worker(info: ScriptInfo, burst: bool) -> None:
     run_worker(info.load_app(), burst=burst)
 
 
-for group in (tenant_cli, org_cli, user_cli):
-    cli.add_command(group)
+def register_commands(app) -> None:  # called by create_app
+    """Attach every safegrid command to the app's CLI group."""
+    for command in (demo, serve, worker, tenant_cli, org_cli, user_cli):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from bureau.app import create_app  # bureau.app imports this module
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli() -> None:
+    """SafeGrid: school-safety grid management (校园安全网格化管理)."""
 
 
 def main() -> None:

@@ -54,8 +54,9 @@ def tenant_create(code: str, name: str) -> None:
         raise click.BadParameter(
             str(error), param_hint=error.field.upper() if error.field else None
         ) from None
+    message = f"Created tenant {tenant.code} with bureau {bureau.code} {bureau.name}"
     db.session.commit()
-    click.echo(f"Created tenant {tenant.code} with bureau {bureau.code} {bureau.name}")
+    click.echo(message)
 
 
 @org_cli.command("import")

@@ -93,6 +93,8 @@ class Config:
 class TestConfig(Config):
     """Fast, isolated settings for the test suite."""
 
+    __test__ = False  # not a pytest class
+
     TESTING = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192

@@ -4,7 +4,18 @@ import re
 import uuid
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -35,6 +46,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def select_locale() -> str:
     """Pick the user's saved language, then the session's, then the default (Chinese)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI commands and jobs
     user_locale = getattr(current_user, "locale", None) if current_user else None
     for candidate in (user_locale, session.get("locale")):
         if candidate in languages:

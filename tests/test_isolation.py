@@ -30,13 +30,27 @@ ROUTES = {
     "home.index": Route("GET", "/", owner="school11"),
     "orgs.list_orgs": Route("GET", "/orgs/", owner="reviewer1", secret="城关镇第一小学"),
     "orgs.show_org": Route("GET", "/orgs/{S11}", owner="reviewer1", outsider="reviewer2"),
-    "orgs.edit_org": Route("GET", "/orgs/{S11}/edit", owner="admin", outsider="reviewer2", wrong_role="reviewer1"),
-    "orgs.new_child": Route("GET", "/orgs/{C1}/children/new", owner="admin", outsider="reviewer2", wrong_role="viewer"),
+    "orgs.edit_org": Route(
+        "GET", "/orgs/{S11}/edit", owner="admin", outsider="reviewer2", wrong_role="reviewer1"
+    ),
+    "orgs.new_child": Route(
+        "GET", "/orgs/{C1}/children/new", owner="admin", outsider="reviewer2", wrong_role="viewer"
+    ),
     "orgs.move_org": Route(
-        "POST", "/orgs/{S11}/move", owner="admin", outsider="reviewer2", wrong_role="staff", data={"parent_id": "{C2}"}
+        "POST",
+        "/orgs/{S11}/move",
+        owner="admin",
+        outsider="reviewer2",
+        wrong_role="staff",
+        data={"parent_id": "{C2}"},
     ),
     "orgs.set_active": Route(
-        "POST", "/orgs/{S12}/active", owner="admin", outsider="school11", wrong_role="reviewer1", data={"active": "0"}
+        "POST",
+        "/orgs/{S12}/active",
+        owner="admin",
+        outsider="school11",
+        wrong_role="reviewer1",
+        data={"active": "0"},
     ),
     "orgs.import_orgs": Route("GET", "/orgs/import", owner="admin", wrong_role="staff"),
     "orgs.confirm_import": Route("POST", "/orgs/import/" + "0" * 32, owner=None, wrong_role="staff"),
@@ -46,31 +60,55 @@ ROUTES = {
         "GET", "/users/{user:school11}", owner="admin", outsider="reviewer1", wrong_role="staff"
     ),
     "users.set_enabled": Route(
-        "POST", "/users/{user:keeper11}/enabled", owner="admin", outsider="reviewer1", wrong_role="staff",
+        "POST",
+        "/users/{user:keeper11}/enabled",
+        owner="admin",
+        outsider="reviewer1",
+        wrong_role="staff",
         data={"enabled": "0"},
     ),
     "users.reset_password": Route(
-        "POST", "/users/{user:keeper11}/password", owner="admin", outsider="school11", wrong_role="viewer",
+        "POST",
+        "/users/{user:keeper11}/password",
+        owner="admin",
+        outsider="school11",
+        wrong_role="viewer",
         data={"password": "Another-Pass-77"},
     ),
-    "users.unlock": Route("POST", "/users/{user:keeper11}/unlock", owner="admin", outsider="reviewer2", wrong_role="staff"),
+    "users.unlock": Route(
+        "POST", "/users/{user:keeper11}/unlock", owner="admin", outsider="reviewer2", wrong_role="staff"
+    ),
     "users.add_grant": Route(
-        "POST", "/users/{user:keeper11}/grants", owner="admin", outsider="reviewer1", wrong_role="staff",
+        "POST",
+        "/users/{user:keeper11}/grants",
+        owner="admin",
+        outsider="reviewer1",
+        wrong_role="staff",
         data={"role": "viewer", "org_id": "{S11}"},
     ),
     "users.remove_grant": Route(
-        "POST", "/users/{user:keeper11}/grants/999999/delete", owner="admin", outsider="reviewer1", wrong_role="staff"
+        "POST",
+        "/users/{user:keeper11}/grants/999999/delete",
+        owner="admin",
+        outsider="reviewer1",
+        wrong_role="staff",
     ),
     "auditlog.list_events": Route("GET", "/audit/", owner="admin", wrong_role="staff", secret="alpha"),
     "auth.account": Route("GET", "/account", owner="keeper11"),
     "auth.change_password": Route("GET", "/account/password", owner="keeper11"),
     "auth.create_token": Route("POST", "/account/tokens", owner="keeper11", data={"name": "t"}),
-    "auth.revoke_token": Route("POST", "/account/tokens/{token:school11}/revoke", owner="school11", outsider="admin"),
+    "auth.revoke_token": Route(
+        "POST", "/account/tokens/{token:school11}/revoke", owner="school11", outsider="admin"
+    ),
     "platform.list_tenants": Route("GET", "/platform/tenants", owner="@operator", wrong_role="admin"),
     "platform.new_tenant": Route("GET", "/platform/tenants/new", owner="@operator", wrong_role="admin"),
     "api.me": Route("GET", "/api/v1/me", owner="keeper11", api=True),
-    "api.list_org_units": Route("GET", "/api/v1/org-units", owner="reviewer1", api=True, secret="城关镇第一小学"),
-    "api.get_org_unit": Route("GET", "/api/v1/org-units/{S11}", owner="reviewer1", outsider="reviewer2", api=True),
+    "api.list_org_units": Route(
+        "GET", "/api/v1/org-units", owner="reviewer1", api=True, secret="城关镇第一小学"
+    ),
+    "api.get_org_unit": Route(
+        "GET", "/api/v1/org-units/{S11}", owner="reviewer1", outsider="reviewer2", api=True
+    ),
 }
 
 # Open to everyone by design.
@@ -79,7 +117,9 @@ PUBLIC = {"static", "auth.login", "auth.operator_login", "auth.set_language", "a
 
 def test_every_route_is_in_the_table(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - PUBLIC == set(ROUTES), "add new routes to ROUTES (or PUBLIC) in tests/test_isolation.py"
+    assert endpoints - PUBLIC == set(ROUTES), (
+        "add new routes to ROUTES (or PUBLIC) in tests/test_isolation.py"
+    )
 
 
 def _fill(text: str, world, tokens: dict) -> str:
@@ -123,7 +163,11 @@ def _call(app, web, world, tokens, route: Route, who: str | None):
     if route.api:
         headers = {}
         if who is not None:
-            tenant, users = (world.beta, world.beta_users) if who in world.beta_users else (world.alpha, world.alpha_users)
+            tenant, users = (
+                (world.beta, world.beta_users)
+                if who in world.beta_users
+                else (world.alpha, world.alpha_users)
+            )
             headers["Authorization"] = f"Bearer {_api_token(app, tenant.id, users[who])}"
         return web.http.open(path, method=route.method, headers=headers)
     if who == "@operator":
@@ -182,7 +226,9 @@ def test_wrong_role_is_403(app, web, world, tokens, endpoint, route):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize(("endpoint", "route"), [c for c in CASES if c[1].owner], ids=[c[0] for c in CASES if c[1].owner])
+@pytest.mark.parametrize(
+    ("endpoint", "route"), [c for c in CASES if c[1].owner], ids=[c[0] for c in CASES if c[1].owner]
+)
 def test_owner_is_let_in(app, web, world, tokens, endpoint, route):
     response = _call(app, web, world, tokens, route, route.owner)
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
@@ -194,6 +240,8 @@ def test_lists_hold_only_the_subtree(app, web, world):
     assert "河口镇中心小学" in tree
     assert "城关镇第一小学" not in tree and "县实验中学" not in tree
     token = _api_token(app, world.alpha.id, world.alpha_users["reviewer2"])
-    items = web.http.get("/api/v1/org-units?per_page=200", headers={"Authorization": f"Bearer {token}"}).get_json()
+    items = web.http.get(
+        "/api/v1/org-units?per_page=200", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert {item["code"] for item in items["items"]} == {"C2", "S21"}
     assert items["total"] == 2

@@ -130,7 +130,7 @@ def demo_server(tmp_path_factory, redis_url):
 
 
 @pytest.fixture
-def page(tmp_path):
+def page():
     """A page in a fresh Chromium profile, closed after the test."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tenancy.extensions import db
 from tenancy.auth.sessions import hash_token
+from tenancy.extensions import db
 from tenancy.models import ApiToken, AuditEvent, OrgUnit, User
 from tenancy.scoping import tenant_context
 from tests.fixtures.app import WebClient
@@ -36,7 +36,9 @@ def test_account_locks_after_repeated_failures(app, web, world):
     user = _user(app, world, "staff")
     assert user.locked_until is not None
     with app.app_context(), tenant_context(world.alpha.id):
-        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))).all()
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))
+        ).all()
     assert "auth.locked" in actions and "auth.login" not in actions
 
 
@@ -113,9 +115,13 @@ def test_password_change_needs_the_current_one_and_a_strong_new_one(app, web, wo
     web.login("school11", world.password)
     weak = web.post("/account/password", {"current": world.password, "new": "short", "confirm": "short"})
     assert weak.status_code == 400
-    wrong = web.post("/account/password", {"current": "bad-bad-bad-1", "new": "Brand-New-77", "confirm": "Brand-New-77"})
+    wrong = web.post(
+        "/account/password", {"current": "bad-bad-bad-1", "new": "Brand-New-77", "confirm": "Brand-New-77"}
+    )
     assert wrong.status_code == 400
-    good = web.post("/account/password", {"current": world.password, "new": "Brand-New-77", "confirm": "Brand-New-77"})
+    good = web.post(
+        "/account/password", {"current": world.password, "new": "Brand-New-77", "confirm": "Brand-New-77"}
+    )
     assert good.status_code == 302
     fresh = type(web)(app)
     assert fresh.login("school11", world.password).status_code == 200

@@ -4,7 +4,8 @@ from schools.ledgers.headers import FIELD_SYNONYMS, contained_field, exact_field
 
 
 @pytest.mark.parametrize(
-    ("synonym", "name"), [(synonym, name) for name, synonyms in FIELD_SYNONYMS.items() for synonym in synonyms]
+    ("synonym", "name"),
+    [(synonym, name) for name, synonyms in FIELD_SYNONYMS.items() for synonym in synonyms],
 )
 def test_every_synonym_names_its_field(synonym, name):
     assert exact_field(synonym) == name
@@ -85,7 +86,10 @@ def test_a_two_row_header_takes_the_sub_headers_under_a_group():
 
 def test_exact_headers_win_over_contained_ones_and_duplicates_are_ignored():
     header = find_header(
-        rows(["填表日期", "排查日期", "部位", "隐患描述", "隐患描述", "联系电话"], ["", "2026-03-01", "操场", "x", "y", ""])
+        rows(
+            ["填表日期", "排查日期", "部位", "隐患描述", "隐患描述", "联系电话"],
+            ["", "2026-03-01", "操场", "x", "y", ""],
+        )
     )
     assert header.columns == {"found_on": 1, "location": 2, "description": 3}
     assert header.ignored == ["填表日期", "隐患描述", "联系电话"]

@@ -1,6 +1,8 @@
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES, STATUSES
 from schools.ledgers.values import (
@@ -63,6 +65,9 @@ def test_dates_are_read(value, expected):
         ("13.5", "不是日期: '13.5'"),
         (123.0, "不是日期: '123'"),
         (True, "不是日期: '是'"),
+        (float("nan"), "不是日期: 'nan'"),
+        ("9999-12-31", "不是日期: '9999-12-31'"),
+        (29991231, "不是日期: '29991231'"),
     ],
 )
 def test_bad_dates_are_named(value, message):
@@ -103,6 +108,7 @@ def test_a_yearless_date_before_the_found_date_is_next_year():
         (date(2026, 3, 8), "本月内", date(2026, 3, 31)),
         (date(2026, 2, 8), "本月内", date(2026, 2, 28)),
         (date(2026, 3, 8), "3月底", date(2026, 3, 31)),
+        (date(2026, 12, 8), "2月底", date(2027, 2, 28)),
         (date(2026, 3, 8), "2026/4/9", date(2026, 4, 9)),
         (date(2026, 3, 8), "3月23日", date(2026, 3, 23)),
         (date(2026, 4, 1), "4.6", date(2026, 4, 6)),
@@ -116,7 +122,7 @@ def test_deadlines_count_from_the_found_date(found_on, value, expected):
     assert parse_deadline(value, found_on, 2026) == expected
 
 
-@pytest.mark.parametrize("value", ["尽快", "3月", "下学期", "13月底"])
+@pytest.mark.parametrize("value", ["尽快", "3月", "下学期", "13月底", "9999999天"])
 def test_bad_deadlines_are_named(value):
     with pytest.raises(InvalidValue, match=f"^不是日期或期限: '{value}'$"):
         parse_deadline(value, date(2026, 3, 8), 2026)
@@ -128,7 +134,8 @@ def test_months_are_clamped_to_the_month_end():
 
 
 @pytest.mark.parametrize(
-    ("text", "number"), [("3", 3), ("三", 3), ("两", 2), ("十", 10), ("十五", 15), ("二十", 20), ("二十五", 25)]
+    ("text", "number"),
+    [("3", 3), ("三", 3), ("两", 2), ("十", 10), ("十五", 15), ("二十", 20), ("二十五", 25)],
 )
 def test_chinese_numerals(text, number):
     assert cn_number(text) == number
@@ -187,7 +194,13 @@ def test_cells_read_as_text(value, text):
         (
             source_code,
             SOURCES,
-            {"日常巡查": "daily", "周排查": "weekly", "月检查": "monthly", "专项排查": "special", "督查": "supervision"},
+            {
+                "日常巡查": "daily",
+                "周排查": "weekly",
+                "月检查": "monthly",
+                "专项排查": "special",
+                "督查": "supervision",
+            },
         ),
     ],
     ids=["category", "level", "status", "source"],
@@ -234,3 +247,28 @@ def test_unknown_codes_are_named(read, message):
 )
 def test_categories_are_inferred_from_one_set_of_keywords(description, location, category):
     assert infer_category(description, location) == category
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.datetimes(),
+    st.text(),
+    st.from_regex(r"\A[0-9一二三两十]{1,3}[月.日天周个]{1,2}[0-9]{0,2}[日号内]?\Z"),
+)
+
+
+@settings(database=None)
+@given(value=CELLS, found_on=st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2100, 12, 31))))
+def test_any_cell_is_a_date_or_a_named_error(value, found_on):
+    for read in (
+        lambda: parse_date(value, 2026, not_before=found_on),
+        lambda: parse_deadline(value, found_on, 2026),
+    ):
+        try:
+            assert isinstance(read(), date | None)
+        except InvalidValue as exc:
+            assert str(exc)

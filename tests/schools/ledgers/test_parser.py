@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import re
 import zipfile
@@ -12,7 +14,11 @@ from schools.ledgers.parser import parse_ledger
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "ledgers"
 SAMPLE_FILES = sorted(path for path in SAMPLES.glob("*") if path.suffix in (".xlsx", ".csv"))
-ERROR_KINDS = {"bad_date": ("found_on", "不是日期"), "no_desc": ("description", "必填项为空"), "no_loc": ("location", "必填项为空")}
+ERROR_KINDS = {
+    "bad_date": ("found_on", "不是日期"),
+    "no_desc": ("description", "必填项为空"),
+    "no_loc": ("location", "必填项为空"),
+}
 
 HEADER = "序号 排查日期 排查类型 排查部位 隐患类别 隐患等级 隐患描述 整改措施 责任人 整改期限 完成日期 整改情况 复查人 备注"
 
@@ -79,14 +85,27 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
-def write_csv(path: Path, lines: list[str], encoding: str = "utf-8", separator: str = ",") -> Path:
-    path.write_bytes("\r\n".join(separator.join(line.split("|")) for line in lines).encode(encoding))
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", separator: str = ",") -> Path:
+    text = io.StringIO()
+    csv.writer(text, delimiter=separator).writerows(rows)
+    path.write_bytes(text.getvalue().encode(encoding))
     return path
 
 
 def hazard(seq=1, found="2026-03-05", **cells) -> list:
     """Return a row of the template layout; cells named by their header replace the defaults."""
-    defaults = [seq, found, "日巡查", "学生食堂", "饮食卫生", "一般隐患", "留样记录不全", "完善记录", "张三", "三天内"]
+    defaults = [
+        seq,
+        found,
+        "日巡查",
+        "学生食堂",
+        "饮食卫生",
+        "一般隐患",
+        "留样记录不全",
+        "完善记录",
+        "张三",
+        "三天内",
+    ]
     row = dict(zip(HEADER.split(), [*defaults, "", "", "", ""], strict=True))
     row.update(cells)
     return list(row.values())
@@ -199,13 +218,22 @@ def test_a_date_without_any_year_is_a_row_error(tmp_path):
 
 
 def test_status_follows_the_completion_date_when_blank(tmp_path):
-    sheet = [HEADER.split(), hazard(1, 完成日期="2026-03-06"), hazard(2), hazard(3, 完成日期="2026-03-06", 整改情况="整改中")]
+    sheet = [
+        HEADER.split(),
+        hazard(1, 完成日期="2026-03-06"),
+        hazard(2),
+        hazard(3, 完成日期="2026-03-06", 整改情况="整改中"),
+    ]
     parsed = parse_ledger(write_xlsx(tmp_path / "t.xlsx", {"Sheet1": sheet}))
     assert [row.status for row in parsed.rows] == ["rectified", "open", "rectifying"]
 
 
 def test_a_blank_category_cell_is_inferred(tmp_path):
-    sheet = [HEADER.split(), hazard(1, 隐患类别=""), hazard(2, 隐患类别="", 隐患描述="天花板脱落", 排查部位="礼堂")]
+    sheet = [
+        HEADER.split(),
+        hazard(1, 隐患类别=""),
+        hazard(2, 隐患类别="", 隐患描述="天花板脱落", 排查部位="礼堂"),
+    ]
     parsed = parse_ledger(write_xlsx(tmp_path / "t.xlsx", {"Sheet1": sheet}))
     assert [(row.category, row.category_inferred) for row in parsed.rows] == [("food", True), (None, True)]
 
@@ -234,13 +262,21 @@ def test_unknown_columns_are_reported_once(tmp_path):
 def test_formula_cells_give_their_cached_value_and_are_never_evaluated(tmp_path):
     path = write_xlsx(
         tmp_path / "f.xlsx",
-        {"Sheet1": [HEADER.split(), hazard(1, "=DATE(2026,3,5)"), hazard(2, "=DATE(2026,3,6)", 隐患描述="=A1")]},
+        {
+            "Sheet1": [
+                HEADER.split(),
+                hazard(1, "=DATE(2026,3,5)"),
+                hazard(2, "=DATE(2026,3,6)", 隐患描述="=A1"),
+            ]
+        },
     )
     # openpyxl writes no cached values: give the first formula one, as Excel would have saved it.
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
-    sheet_xml = re.sub(r"(<f>DATE\(2026,3,5\)</f>)<v\s*/>|(<f>DATE\(2026,3,5\)</f>)", r"\1\2<v>46086</v>", sheet_xml)
+    sheet_xml = re.sub(
+        r"(<f>DATE\(2026,3,5\)</f>)<v\s*/>|(<f>DATE\(2026,3,5\)</f>)", r"\1\2<v>46086</v>", sheet_xml
+    )
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -258,8 +294,8 @@ def test_formula_cells_give_their_cached_value_and_are_never_evaluated(tmp_path)
     [("utf-8", ","), ("utf-8-sig", ","), ("gb18030", "\t"), ("gb18030", ","), ("utf-8", "\t")],
 )
 def test_csv_encoding_and_separator_are_detected(tmp_path, encoding, separator):
-    lines = ["河口镇中心小学2026年4月隐患排查台账", HEADER.replace(" ", "|"), "|".join(map(str, hazard(1, "4月2日")))]
-    parsed = parse_ledger(write_csv(tmp_path / "t.csv", lines, encoding, separator))
+    rows = [["河口镇中心小学2026年4月隐患排查台账"], HEADER.split(), hazard(1, "4月2日")]
+    parsed = parse_ledger(write_csv(tmp_path / "t.csv", rows, encoding, separator))
     assert parsed.errors == []
     assert [(row.row, row.sheet, row.found_on, row.location) for row in parsed.rows] == [
         (3, None, date(2026, 4, 2), "学生食堂")
@@ -267,6 +303,7 @@ def test_csv_encoding_and_separator_are_detected(tmp_path, encoding, separator):
 
 
 def test_csv_rows_are_numbered_by_their_first_line(tmp_path):
-    lines = [HEADER.replace(" ", ","), '1,2026-04-02,日巡查,操场,校舍,一般,"地面破损\n多处",,,,,,,', "2,2026-04-03,,操场,校舍,,积水"]
-    parsed = parse_ledger(write_csv(tmp_path / "t.csv", lines))
+    # The second hazard's line also stops after the description: missing cells read as empty.
+    rows = [HEADER.split(), hazard(1, 隐患描述="地面破损\n多处"), hazard(2, 隐患描述="积水")[:7]]
+    parsed = parse_ledger(write_csv(tmp_path / "t.csv", rows))
     assert [(row.row, row.description) for row in parsed.rows] == [(2, "地面破损\n多处"), (4, "积水")]
