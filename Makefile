@@ -36,7 +36,7 @@ lint: install
 # Refresh the catalogue after adding or changing visible strings.
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i messages.pot -d tenancy/translations -D messages --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i messages.pot -d tenancy/translations -D messages --no-fuzzy-matching --ignore-pot-creation-date
 	rm -f messages.pot
 
 clean:

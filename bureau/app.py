@@ -59,10 +59,11 @@ def _register_blueprints(app: Flask) -> None:
     from tenancy.orgs import api as orgs_api
     from tenancy.orgs.blueprint import bp as orgs_bp
     from tenancy.platform.blueprint import bp as platform_bp
+    from tenancy.settings.blueprint import bp as settings_bp
     from tenancy.users import api as users_api
     from tenancy.users.blueprint import bp as users_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, users_bp, auditlog_bp, platform_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, users_bp, auditlog_bp, platform_bp, settings_bp):
         app.register_blueprint(blueprint)
 
     api = create_api_blueprint()

@@ -25,19 +25,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def snapshot(obj) -> dict[str, dict[str, Any]]:
+    """Return every set column of a new object as {column: {"before": None, "after": value}}."""
+    changes = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        value = getattr(obj, attr.key)
+        if attr.key not in SECRET_COLUMNS and value is not None:
+            changes[attr.key] = {"before": None, "after": _plain(value)}
+    return changes
+
+
 def pending_changes(obj) -> dict[str, dict[str, Any]]:
     """Return {column: {"before": …, "after": …}} for the object's unflushed changes."""
     state = inspect(obj)
+    if state.pending or state.transient:
+        return snapshot(obj)
     changes = {}
     for attr in state.mapper.column_attrs:
         if attr.key in SECRET_COLUMNS:
             continue
         history = state.attrs[attr.key].history
-        if state.pending or state.transient:
-            value = getattr(obj, attr.key)
-            if value is not None:
-                changes[attr.key] = {"before": None, "after": _plain(value)}
-        elif history.has_changes():
+        if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before != after:

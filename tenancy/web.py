@@ -23,7 +23,7 @@ from flask_login import current_user
 from tenancy.auth.sessions import enforce_timeouts
 from tenancy.extensions import babel
 from tenancy.roles import ROLE_LABELS, can
-from tenancy.settings import DEFAULTS, get_setting
+from tenancy.settings.store import DEFAULTS, get_setting
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

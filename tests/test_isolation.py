@@ -94,6 +94,7 @@ ROUTES = {
         wrong_role="staff",
     ),
     "auditlog.list_events": Route("GET", "/audit/", owner="admin", wrong_role="staff", secret="alpha"),
+    "settings.edit_settings": Route("GET", "/settings/", owner="admin", wrong_role="staff"),
     "auth.account": Route("GET", "/account", owner="keeper11"),
     "auth.change_password": Route("GET", "/account/password", owner="keeper11"),
     "auth.create_token": Route("POST", "/account/tokens", owner="keeper11", data={"name": "t"}),

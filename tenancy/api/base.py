@@ -35,7 +35,10 @@ class ErrorSchema(Schema):
 class PageArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=lambda n: n >= 1 or _raise(_("Must be 1 or more.")))
     per_page = fields.Integer(
-        load_default=50, validate=lambda n: 1 <= n <= MAX_PER_PAGE or _raise(_("Must be between 1 and 200."))
+        load_default=50,
+        validate=lambda n: (
+            1 <= n <= MAX_PER_PAGE or _raise(_("Must be between 1 and %(n)d.", n=MAX_PER_PAGE))
+        ),
     )
 
 
@@ -77,7 +80,11 @@ def _handle_http_error(error: HTTPException):
         401: "unauthorized",
         413: "too_large",
     }
-    messages = {404: _("Not found."), 403: _("You may not do this."), 413: _("The upload is too large.")}
+    messages = {
+        404: _("Not found."),
+        403: _("You do not have permission to do this."),
+        413: _("The upload is larger than the limit."),
+    }
     status = error.code or 500
     return error_response(status, codes.get(status, "error"), messages.get(status, error.description or ""))
 
@@ -89,6 +96,10 @@ def create_api_blueprint() -> Blueprint:
     bp.before_request(_authenticate)
     bp.register_error_handler(ApiError, lambda e: error_response(e.status, e.code, e.message, e.fields))
     bp.register_error_handler(HTTPException, _handle_http_error)
+    # Status-specific handlers win over class handlers in Flask, so the app's HTML error
+    # pages would answer API calls unless each status is claimed here too.
+    for status in (400, 401, 403, 404, 405, 413, 429, 500):
+        bp.register_error_handler(status, _handle_http_error)
     bp.register_error_handler(
         ValidationError,
         lambda e: error_response(400, "invalid", _("The request has invalid values."), e.messages),
@@ -111,7 +122,7 @@ def documented(
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not can(permission):
-                raise ApiError(403, "forbidden", _("You may not do this."))
+                raise ApiError(403, "forbidden", _("You do not have permission to do this."))
             return view(*args, **kwargs)
 
         wrapped.api_doc = {

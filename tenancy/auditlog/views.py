@@ -6,7 +6,7 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from tenancy.models import AuditEvent
-from tenancy.settings import tenant_timezone
+from tenancy.settings.store import tenant_timezone
 from tenancy.ui import paginate
 from tenancy.web import require
 

@@ -62,29 +62,29 @@ def attempt_login(account, password: str) -> LoginResult:
         if account.failed_login_count >= config["LOCKOUT_THRESHOLD"]:
             account.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
             account.failed_login_count = 0
-            _audit(account, "auth.locked", _("Locked after repeated failed logins"))
+            _audit(account, "auth.locked")
         else:
-            _audit(account, "auth.login_failed", _("Failed login"))
+            _audit(account, "auth.login_failed")
         return LoginResult(False, generic)
     account.failed_login_count = 0
     account.locked_until = None
     account.last_login_at = now
     login_user(account)
     start_session(account)
-    _audit(account, "auth.login", _("Logged in"))
+    _audit(account, "auth.login")
     return LoginResult(True)
 
 
-def _audit(account, action: str, summary: str) -> None:
+def _audit(account, action: str) -> None:
     if account.is_operator:
         return  # operators have no tenant; their tenant-level acts are audited in that tenant
-    audit.record(action, account, changes={}, summary=summary)
+    audit.record(action, account, changes={}, summary=account.username)
 
 
 def logout(account) -> None:
     """Log out and end every other session of the same account."""
     account.end_all_sessions()
-    _audit(account, "auth.logout", _("Logged out"))
+    _audit(account, "auth.logout")
     logout_user()
 
 
@@ -93,6 +93,6 @@ def change_password(account, new_password: str) -> None:
     account.password_hash = hash_password(new_password)
     account.password_changed_at = utcnow()
     account.end_all_sessions()
-    _audit(account, "auth.password_changed", _("Password changed"))
+    _audit(account, "auth.password_changed")
     login_user(account)
     start_session(account)

@@ -128,7 +128,8 @@ def _check_placement(row: OrgRow, in_file: dict, existing: dict, plan: OrgImport
     current = existing.get(row.code)
     if row.level == 1:
         if current is None or current.level != 1:
-            plan.error(row.row, "level", _("A tenant has exactly one bureau; level 1 must be its code."))
+            bureau = next((org.code for org in existing.values() if org.level == 1), "")
+            plan.error(row.row, "level", _("Level 1 is the bureau; its code must be %(code)s.", code=bureau))
             return
         row.action = "update" if (current.name, current.kind) != (row.name, row.kind) else "unchanged"
         return
@@ -194,5 +195,5 @@ def apply_org_import(plan: OrgImportPlan) -> dict[str, int]:
                 move_org(org, parent)
             update_org(org, name=row.name, kind=row.kind, is_private=row.is_private)
         counts[row.action] += 1
-    audit.record("org_unit.import", None, changes=counts, summary=_("Org tree imported"))
+    audit.record("org_unit.import", None, changes=counts)
     return counts

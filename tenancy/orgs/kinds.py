@@ -21,16 +21,16 @@ KIND_LABELS = {
 SCHOOL_KINDS = frozenset(KIND_LABELS) - {"bureau", "central", "grade_group"}
 
 LEVEL_LABELS = {
-    1: _l("Bureau (grid level 1)"),
-    2: _l("Central / directly-run (level 2)"),
-    3: _l("School (level 3)"),
+    1: _l("Grid level 1: the bureau"),
+    2: _l("Grid level 2: central or directly-run school"),
+    3: _l("Grid level 3: school, kindergarten, teaching point or grade group"),
 }
 
 
 def placement_problem(kind: str, level: int, parent_kind: str | None, parent_level: int | None) -> str | None:
     """Return why a unit of `kind` at `level` cannot sit under the given parent, or None."""
     if kind not in KIND_LABELS:
-        return str(_l("Unknown kind %(kind)s.", kind=kind))
+        return str(_l("Unknown kind '%(value)s'.", value=kind))
     if level not in (1, 2, 3):
         return str(_l("Level must be 1, 2 or 3."))
     if level == 1:

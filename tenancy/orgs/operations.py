@@ -51,7 +51,7 @@ def create_org(
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     db.session.add(OrgUnitParentPeriod(tenant_id=org.tenant_id, org_unit_id=org.id, parent_id=org.parent_id))
     if audited:
-        audit.record("org_unit.create", org, summary=f"{org.code} {org.name}")
+        audit.record("org_unit.create", org, changes=audit.snapshot(org), summary=f"{org.code} {org.name}")
     return org
 
 

@@ -32,7 +32,8 @@ def tree_rows(user=None) -> list[tuple[OrgUnit, int]]:
     rows: list[tuple[OrgUnit, int]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: (u.kind == "grade_group", u.code)):
+        # Central schools before directly-run ones, then in the order the bureau added them.
+        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: (u.kind != "central", u.id)):
             rows.append((unit, depth))
             walk(unit.id, depth + 1)
 

@@ -160,7 +160,7 @@ def import_orgs():
             "tenancy/orgs/import_preview.html", plan=plan, token=token, filename=upload.filename
         )
     status = 400 if request.method == "POST" else 200
-    return render_template("tenancy/orgs/import.html", form=form), status
+    return render_template("tenancy/orgs/import.html", form=form, kinds=KIND_LABELS), status
 
 
 @require("org.manage")

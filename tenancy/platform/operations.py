@@ -39,7 +39,7 @@ def create_tenant(code: str, name: str) -> tuple[Tenant, OrgUnit]:
     db.session.flush()
     with tenant_context(tenant.id):
         bureau = create_org(code=code, name=name, kind="bureau", parent=None, audited=False)
-        audit.record("tenant.create", bureau, summary=f"{code} {name}")
+        audit.record("tenant.create", bureau, changes=audit.snapshot(bureau), summary=f"{code} {name}")
     return tenant, bureau
 
 

@@ -41,7 +41,9 @@ def test_bulk_update_stays_in_the_tenant(app, world):
 
 def test_writing_another_tenants_object_is_refused(app, world):
     with app.app_context(), tenant_context(world.alpha.id):
-        db.session.add(OrgUnit(tenant_id=world.beta.id, code="X", name="x", level=3, kind="primary", path="/"))
+        db.session.add(
+            OrgUnit(tenant_id=world.beta.id, code="X", name="x", level=3, kind="primary", path="/")
+        )
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
         db.session.rollback()

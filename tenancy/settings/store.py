@@ -10,6 +10,8 @@ from tenancy.extensions import db
 from tenancy.models import TenantSetting
 from tenancy.scoping import current_tenant_id
 
+TIMEZONES = ("Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau")
+
 DEFAULTS: dict[str, Any] = {
     "timezone": "Asia/Shanghai",
     # Monthly reports are due on this day of the following month, at 23:59 local time.

@@ -1,0 +1,35 @@
+"""Readable names of audit actions, translated when shown (the trail stores the action key)."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "auth.login": _l("Logged in"),
+    "auth.login_failed": _l("Failed login"),
+    "auth.locked": _l("Locked after repeated failed logins"),
+    "auth.logout": _l("Logged out"),
+    "auth.password_changed": _l("Changed own password"),
+    "api_token.create": _l("Created an API token"),
+    "api_token.revoke": _l("Revoked an API token"),
+    "tenant.create": _l("Created the tenant"),
+    "org_unit.create": _l("Added an org unit"),
+    "org_unit.update": _l("Changed an org unit"),
+    "org_unit.move": _l("Moved an org unit"),
+    "org_unit.close": _l("Closed an org unit"),
+    "org_unit.reopen": _l("Reopened an org unit"),
+    "org_unit.import": _l("Imported the org tree"),
+    "user.create": _l("Created a user"),
+    "user.update": _l("Changed a user"),
+    "user.enable": _l("Enabled a user"),
+    "user.disable": _l("Disabled a user"),
+    "user.password_reset": _l("Reset a user's password"),
+    "user.unlock": _l("Unlocked a user"),
+    "role_grant.create": _l("Granted a role"),
+    "role_grant.delete": _l("Withdrew a role"),
+    "settings.update": _l("Changed a setting"),
+}
+
+
+def action_label(action: str) -> str:
+    """Return the translated name of an audit action (the key itself when unknown)."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
