@@ -1,116 +1,29 @@
 """Every route and API endpoint against every kind of outsider, from one table.
 
-Add each new route here: `test_every_route_is_in_the_table` fails until you do.
+Each package keeps its rows in tests/isolation/<area>.py (ROUTES, and optionally
+objects(app, world) returning ids for the placeholders its paths use);
+`test_every_route_is_in_the_table` fails until a new route has a row.
 Roles in the alpha world (tests/fixtures/world.py): admin (bureau admin), staff (bureau
 staff), reviewer1 (central school C1: S11, S12), reviewer2 (C2: S21), school11 (S11),
 keeper11 (grid keeper S11), viewer (bureau viewer). betaadmin is bureau admin of beta.
+Paths use {CODE} for alpha org ids, {user:name} for alpha user ids, and the keys of objects().
 """
 
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
 
 from tenancy.auth.sessions import issue_token
+from tests.isolation.route import Route
 
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str  # {S11} etc. are alpha org ids, {user:name} alpha user ids
-    owner: str  # may act: gets neither 403 nor 404
-    outsider: str | None = None  # same tenant, outside the object's subtree: 404
-    wrong_role: str | None = None  # sees the object, lacks the permission: 403
-    data: dict = field(default_factory=dict)
-    api: bool = False
-    # Text of the object that must not leak to another tenant's user on list pages.
-    secret: str | None = None
-
-
-ROUTES = {
-    "home.index": Route("GET", "/", owner="school11"),
-    "orgs.list_orgs": Route("GET", "/orgs/", owner="reviewer1", secret="城关镇第一小学"),
-    "orgs.show_org": Route("GET", "/orgs/{S11}", owner="reviewer1", outsider="reviewer2"),
-    "orgs.edit_org": Route(
-        "GET", "/orgs/{S11}/edit", owner="admin", outsider="reviewer2", wrong_role="reviewer1"
-    ),
-    "orgs.new_child": Route(
-        "GET", "/orgs/{C1}/children/new", owner="admin", outsider="reviewer2", wrong_role="viewer"
-    ),
-    "orgs.move_org": Route(
-        "POST",
-        "/orgs/{S11}/move",
-        owner="admin",
-        outsider="reviewer2",
-        wrong_role="staff",
-        data={"parent_id": "{C2}"},
-    ),
-    "orgs.set_active": Route(
-        "POST",
-        "/orgs/{S12}/active",
-        owner="admin",
-        outsider="school11",
-        wrong_role="reviewer1",
-        data={"active": "0"},
-    ),
-    "orgs.import_orgs": Route("GET", "/orgs/import", owner="admin", wrong_role="staff"),
-    "orgs.confirm_import": Route("POST", "/orgs/import/" + "0" * 32, owner=None, wrong_role="staff"),
-    "users.list_users": Route("GET", "/users/", owner="admin", wrong_role="staff", secret="school11"),
-    "users.new_user": Route("GET", "/users/new", owner="admin", wrong_role="staff"),
-    "users.show_user": Route(
-        "GET", "/users/{user:school11}", owner="admin", outsider="reviewer1", wrong_role="staff"
-    ),
-    "users.set_enabled": Route(
-        "POST",
-        "/users/{user:keeper11}/enabled",
-        owner="admin",
-        outsider="reviewer1",
-        wrong_role="staff",
-        data={"enabled": "0"},
-    ),
-    "users.reset_password": Route(
-        "POST",
-        "/users/{user:keeper11}/password",
-        owner="admin",
-        outsider="school11",
-        wrong_role="viewer",
-        data={"password": "Another-Pass-77"},
-    ),
-    "users.unlock": Route(
-        "POST", "/users/{user:keeper11}/unlock", owner="admin", outsider="reviewer2", wrong_role="staff"
-    ),
-    "users.add_grant": Route(
-        "POST",
-        "/users/{user:keeper11}/grants",
-        owner="admin",
-        outsider="reviewer1",
-        wrong_role="staff",
-        data={"role": "viewer", "org_id": "{S11}"},
-    ),
-    "users.remove_grant": Route(
-        "POST",
-        "/users/{user:keeper11}/grants/999999/delete",
-        owner="admin",
-        outsider="reviewer1",
-        wrong_role="staff",
-    ),
-    "auditlog.list_events": Route("GET", "/audit/", owner="admin", wrong_role="staff", secret="alpha"),
-    "settings.edit_settings": Route("GET", "/settings/", owner="admin", wrong_role="staff"),
-    "auth.account": Route("GET", "/account", owner="keeper11"),
-    "auth.change_password": Route("GET", "/account/password", owner="keeper11"),
-    "auth.create_token": Route("POST", "/account/tokens", owner="keeper11", data={"name": "t"}),
-    "auth.revoke_token": Route(
-        "POST", "/account/tokens/{token:school11}/revoke", owner="school11", outsider="admin"
-    ),
-    "platform.list_tenants": Route("GET", "/platform/tenants", owner="@operator", wrong_role="admin"),
-    "platform.new_tenant": Route("GET", "/platform/tenants/new", owner="@operator", wrong_role="admin"),
-    "api.me": Route("GET", "/api/v1/me", owner="keeper11", api=True),
-    "api.list_org_units": Route(
-        "GET", "/api/v1/org-units", owner="reviewer1", api=True, secret="城关镇第一小学"
-    ),
-    "api.get_org_unit": Route(
-        "GET", "/api/v1/org-units/{S11}", owner="reviewer1", outsider="reviewer2", api=True
-    ),
-}
+TABLES = [
+    importlib.import_module(f"tests.isolation.{info.name}")
+    for info in pkgutil.iter_modules([str(Path(__file__).parent / "isolation")])
+    if info.name != "route"
+]
+ROUTES: dict[str, Route] = {endpoint: route for table in TABLES for endpoint, route in table.ROUTES.items()}
 
 # Open to everyone by design.
 PUBLIC = {"static", "auth.login", "auth.operator_login", "auth.set_language", "auth.logout", "openapi"}
@@ -124,26 +37,20 @@ def test_every_route_is_in_the_table(app):
 
 
 def _fill(text: str, world, tokens: dict) -> str:
-    for code, org_id in world.alpha_orgs.items():
-        text = text.replace("{" + code + "}", str(org_id))
-    for name, user_id in world.alpha_users.items():
-        text = text.replace("{user:" + name + "}", str(user_id))
-    for name, token_id in tokens.items():
-        text = text.replace("{token:" + name + "}", str(token_id))
+    for key, value in tokens.items():
+        text = text.replace("{" + key + "}", str(value))
     return text
 
 
 @pytest.fixture
-def tokens(app, world):
-    """One API token of school11, to test revoking someone else's token."""
-    from tenancy.extensions import db
-    from tenancy.models import User
-    from tenancy.scoping import tenant_context
-
-    with app.app_context(), tenant_context(world.alpha.id):
-        token, _secret = issue_token(db.session.get(User, world.alpha_users["school11"]), "x")
-        db.session.commit()
-        return {"school11": token.id}
+def tokens(app, world) -> dict[str, int]:
+    """Placeholder → id for every object the tables' paths name."""
+    values = dict(world.alpha_orgs)
+    values.update({f"user:{name}": user_id for name, user_id in world.alpha_users.items()})
+    for table in TABLES:
+        if hasattr(table, "objects"):
+            values.update(table.objects(app, world))
+    return values
 
 
 def _api_token(app, tenant_id: int, user_id: int) -> str:
