@@ -12,7 +12,10 @@ import pytest
 from schools.ledgers.headers import exact_field
 from schools.ledgers.parser import parse_ledger
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "ledgers"
+# The contract's samples, copied into the repo so the suite runs anywhere; the copy is
+# checked against ../shared/samples/ledgers whenever that folder is present.
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "ledgers"
+SHARED_SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "ledgers"
 SAMPLE_FILES = sorted(path for path in SAMPLES.glob("*") if path.suffix in (".xlsx", ".csv"))
 ERROR_KINDS = {
     "bad_date": ("found_on", "不是日期"),
@@ -25,6 +28,13 @@ HEADER = "序号 排查日期 排查类型 排查部位 隐患类别 隐患等�
 
 def test_all_six_samples_are_there():
     assert len(SAMPLE_FILES) == 6
+
+
+@pytest.mark.skipif(not SHARED_SAMPLES.is_dir(), reason="../shared/samples/ledgers is not beside this checkout")
+def test_copied_samples_match_the_shared_contract():
+    shared = {path.name: path.read_bytes() for path in SHARED_SAMPLES.iterdir() if path.is_file()}
+    ours = {path.name: path.read_bytes() for path in SAMPLES.iterdir() if path.is_file()}
+    assert ours == shared
 
 
 @pytest.fixture(scope="module", params=SAMPLE_FILES, ids=lambda path: path.name)
