@@ -54,6 +54,12 @@ def create_app(config: Config | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from bureau.home.blueprint import bp as home_bp
+    from schools.grid import api as grid_api
+    from schools.grid.blueprint import bp as grid_bp
+    from schools.hazards import api as hazards_api
+    from schools.hazards.blueprint import bp as hazards_bp
+    from schools.ledgers import api as ledgers_api
+    from schools.ledgers.blueprint import bp as ledgers_bp
     from tenancy.auditlog.blueprint import bp as auditlog_bp
     from tenancy.auth.blueprint import bp as auth_bp
     from tenancy.orgs import api as orgs_api
@@ -63,11 +69,22 @@ def _register_blueprints(app: Flask) -> None:
     from tenancy.users import api as users_api
     from tenancy.users.blueprint import bp as users_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, users_bp, auditlog_bp, platform_bp, settings_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        orgs_bp,
+        users_bp,
+        auditlog_bp,
+        platform_bp,
+        settings_bp,
+        hazards_bp,
+        ledgers_bp,
+        grid_bp,
+    ):
         app.register_blueprint(blueprint)
 
     api = create_api_blueprint()
-    for module in (users_api, orgs_api):
+    for module in (users_api, orgs_api, hazards_api, ledgers_api, grid_api):
         module.register(api)
     app.register_blueprint(api)
     app.add_url_rule("/api/v1/openapi.json", "openapi", lambda: jsonify(build_openapi(app)))

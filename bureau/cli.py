@@ -3,6 +3,7 @@
 import click
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 
+from schools.ledgers.cli import ledger_cli
 from tenancy.cli import org_cli, tenant_cli, user_cli
 
 
@@ -49,7 +50,7 @@ def worker(info: ScriptInfo, burst: bool) -> None:
 
 def register_commands(app) -> None:  # called by create_app
     """Attach every safegrid command to the app's CLI group."""
-    for command in (demo, serve, worker, tenant_cli, org_cli, user_cli):
+    for command in (demo, serve, worker, tenant_cli, org_cli, user_cli, ledger_cli):
         app.cli.add_command(command)
 
 

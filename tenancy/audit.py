@@ -17,7 +17,8 @@ from tenancy.scoping import current_tenant_id
 SECRET_COLUMNS = {"password_hash", "session_token", "token_hash", "failed_login_count", "locked_until"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Return a value as JSON can hold it (dates as ISO text)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -31,7 +32,7 @@ def snapshot(obj) -> dict[str, dict[str, Any]]:
     for attr in inspect(obj).mapper.column_attrs:
         value = getattr(obj, attr.key)
         if attr.key not in SECRET_COLUMNS and value is not None:
-            changes[attr.key] = {"before": None, "after": _plain(value)}
+            changes[attr.key] = {"before": None, "after": plain(value)}
     return changes
 
 
@@ -49,7 +50,7 @@ def pending_changes(obj) -> dict[str, dict[str, Any]]:
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before != after:
-                changes[attr.key] = {"before": _plain(before), "after": _plain(after)}
+                changes[attr.key] = {"before": plain(before), "after": plain(after)}
     return changes
 
 
@@ -58,7 +59,7 @@ def set_actor(label: str) -> None:
     g.audit_actor = label
 
 
-def _actor() -> tuple[int | None, str, str, int | None]:
+def current_actor() -> tuple[int | None, str, str, int | None]:
     """Return (user id, label, roles, org unit id) of whoever is acting now."""
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         if current_user.is_operator:
@@ -83,7 +84,7 @@ def record(
         changes = pending_changes(obj)
     if obj is not None:
         db.session.flush()  # so new objects have their id
-    user_id, actor, roles, org_id = _actor()
+    user_id, actor, roles, org_id = current_actor()
     event = AuditEvent(
         tenant_id=tenant_id or getattr(obj, "tenant_id", None) or current_tenant_id(),
         user_id=user_id,

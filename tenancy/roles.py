@@ -45,6 +45,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({Role.BUREAU_ADMIN}),
     "settings.manage": frozenset({Role.BUREAU_ADMIN}),
     "audit.read": frozenset({Role.BUREAU_ADMIN}),
+    "grid.manage": frozenset({Role.SCHOOL_ADMIN}),
+    # Hazards: schools record and rectify, keepers report in their cells, higher levels review.
+    "hazard.report": frozenset({Role.SCHOOL_ADMIN, Role.GRID_KEEPER}),
+    "hazard.manage": frozenset({Role.SCHOOL_ADMIN}),
+    "hazard.review": frozenset({Role.CENTRAL_REVIEWER, Role.BUREAU_STAFF, Role.BUREAU_ADMIN}),
+    "ledger.import": frozenset({Role.SCHOOL_ADMIN}),
 }
 
 

@@ -6,6 +6,7 @@ import random
 from sqlalchemy import select
 
 from bureau.demo import district
+from bureau.demo.hazards import load_demo_hazards
 from tenancy.audit import set_actor
 from tenancy.extensions import db
 from tenancy.models import Operator, OrgUnit, Tenant, User
@@ -33,7 +34,8 @@ def load_demo() -> Tenant:
     with tenant_context(tenant.id):
         _load_orgs()
         _load_users()
-    db.session.commit()
+        load_demo_hazards()
+        db.session.commit()
     return tenant
 
 

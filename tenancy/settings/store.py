@@ -1,5 +1,6 @@
 """Per-tenant settings: defaults live here in code, tenants override single keys."""
 
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,3 +49,8 @@ def set_setting(key: str, value: Any) -> TenantSetting:
 def tenant_timezone() -> ZoneInfo:
     """Return the current tenant's time zone."""
     return ZoneInfo(get_setting("timezone"))
+
+
+def tenant_today() -> date:
+    """Return today's date in the tenant's time zone (deadlines and duties are local dates)."""
+    return datetime.now(tenant_timezone()).date()

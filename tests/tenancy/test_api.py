@@ -1,5 +1,7 @@
 """The JSON API: error shape, pagination, filters and the OpenAPI document."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -65,7 +67,7 @@ def test_openapi_document_lists_every_endpoint_with_schemas(app):
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     api_rules = {
-        rule.rule.removeprefix("/api/v1").replace("<int:org_id>", "{org_id}")
+        re.sub(r"<(?:int:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
     }

@@ -30,7 +30,9 @@ def test_all_six_samples_are_there():
     assert len(SAMPLE_FILES) == 6
 
 
-@pytest.mark.skipif(not SHARED_SAMPLES.is_dir(), reason="../shared/samples/ledgers is not beside this checkout")
+@pytest.mark.skipif(
+    not SHARED_SAMPLES.is_dir(), reason="../shared/samples/ledgers is not beside this checkout"
+)
 def test_copied_samples_match_the_shared_contract():
     shared = {path.name: path.read_bytes() for path in SHARED_SAMPLES.iterdir() if path.is_file()}
     ours = {path.name: path.read_bytes() for path in SAMPLES.iterdir() if path.is_file()}
