@@ -5,7 +5,7 @@ run over the twelve months up to the day the demo is loaded.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -14,9 +14,9 @@ from bureau.demo.hazard_texts import HAZARDS, RESPONSIBLE_TITLES
 from schools.hazards.models import Hazard, HazardEvent
 from schools.units import keeps_records
 from tenancy.extensions import db
-from tenancy.models import OrgUnit, utcnow
+from tenancy.models import OrgUnit
 from tenancy.scoping import tenant_root
-from tenancy.settings.store import tenant_today
+from tenancy.settings.store import tenant_timezone, tenant_today
 
 SOURCES = ("daily", "daily", "daily", "weekly", "weekly", "monthly", "special", "supervision")
 CATEGORY_WEIGHTS = {
@@ -112,15 +112,15 @@ def load_demo_hazards(days: int = 365) -> int:
                 }
             )
     db.session.execute(insert(Hazard).execution_options(render_nulls=True), rows)
-    now = utcnow()
-    for hazard_id, status, tenant_id in db.session.execute(
-        select(Hazard.id, Hazard.status, Hazard.tenant_id)
+    zone = tenant_timezone()
+    for hazard_id, status, tenant_id, found_on in db.session.execute(
+        select(Hazard.id, Hazard.status, Hazard.tenant_id, Hazard.found_on)
     ):
         events.append(
             {
                 "tenant_id": tenant_id,
                 "hazard_id": hazard_id,
-                "at": now,
+                "at": datetime.combine(found_on, time(9), zone),
                 "actor": "demo-loader",
                 "action": "report",
                 "from_status": None,

@@ -6,6 +6,7 @@ import random
 from sqlalchemy import select
 
 from bureau.demo import district
+from bureau.demo.grid import load_demo_grid
 from bureau.demo.hazards import load_demo_hazards
 from tenancy.audit import set_actor
 from tenancy.extensions import db
@@ -35,6 +36,7 @@ def load_demo() -> Tenant:
         _load_orgs()
         _load_users()
         load_demo_hazards()
+        load_demo_grid()
         db.session.commit()
     return tenant
 

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from schools.grid import queries
-from schools.grid.models import CellOwnership, GridCell, has_grid
+from schools.grid.models import CellOwnership, GridCell
 from schools.grid.schemas import CoverageQuerySchema, CoverageSchema, GridCellQuerySchema, GridCellSchema
+from schools.units import keeps_records
 from tenancy.api.base import ApiError, documented, load_args, paginated
 from tenancy.models import OrgUnit
 from tenancy.scoping import get_scoped_or_404
@@ -15,7 +16,7 @@ from tenancy.settings.store import tenant_today
 
 def _school(school_id: int) -> OrgUnit:
     school = get_scoped_or_404(OrgUnit, school_id)
-    if not has_grid(school):
+    if not keeps_records(school):
         abort(404)
     return school
 

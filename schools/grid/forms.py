@@ -56,7 +56,7 @@ class EndDeputyForm(_ActionForm):
 
 
 class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     position = StringField(_l("Position (e.g. 班主任, 保安)"), validators=[Optional(), Length(max=40)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     user_id = SelectField(_l("Grid keeper login"), coerce=int, default=0)

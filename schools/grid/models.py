@@ -19,11 +19,6 @@ from tenancy.models.base import TenantScoped, UTCDateTime, utcnow
 ONE_DAY = timedelta(days=1)
 
 
-def has_grid(org: OrgUnit) -> bool:
-    """Whether the org unit is a school (or grade group) that keeps a campus grid."""
-    return org.level >= 2 and org.kind not in ("bureau", "central")
-
-
 class Staff(TenantScoped, db.Model):
     """A person working at a school who can own grid cells; may be linked to a grid keeper's login."""
 

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from schools.grid.kinds import KEY_AREA_LABELS, KIND_LABELS
-from schools.grid.models import ONE_DAY, CellOwnership, GridCell, Staff, has_grid, ownership_problems
+from schools.grid.models import ONE_DAY, CellOwnership, GridCell, Staff, ownership_problems
+from schools.units import keeps_records
 from tenancy import audit
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, RoleGrant, User
@@ -66,7 +67,7 @@ def _check_cell(
     starts_at: time | None,
     ends_at: time | None,
 ) -> None:
-    if not has_grid(school):
+    if not keeps_records(school):
         raise GridError(_("Only schools keep a campus grid."), "name")
     if not name or len(name) > NAME_MAX:
         raise GridError(_("A name of 1 to %(n)d characters is required.", n=NAME_MAX), "name")
@@ -269,7 +270,7 @@ def keeper_users(school: OrgUnit):
 
 
 def _check_staff(school: OrgUnit, staff: Staff | None, *, name: str, phone: str, position: str, user) -> None:
-    if not has_grid(school):
+    if not keeps_records(school):
         raise GridError(_("Only schools keep a campus grid."), "name")
     if not name or len(name) > STAFF_NAME_MAX:
         raise GridError(_("A name of 1 to %(n)d characters is required.", n=STAFF_NAME_MAX), "name")

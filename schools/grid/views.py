@@ -26,7 +26,8 @@ from schools.grid.forms import (
 )
 from schools.grid.importer import COLUMNS, apply_grid_import, plan_grid_import
 from schools.grid.kinds import KEY_AREA_LABELS, KEY_AREA_NAMES, KIND_LABELS, KIND_NAMES
-from schools.grid.models import CellOwnership, GridCell, Staff, has_grid
+from schools.grid.models import CellOwnership, GridCell, Staff
+from schools.units import keeps_records
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, User
 from tenancy.orgs.queries import breadcrumbs
@@ -46,7 +47,7 @@ def _import_purpose(school: OrgUnit) -> str:
 
 def _school(school_id: int, permission: str | None = None) -> OrgUnit:
     school = get_scoped_or_404(OrgUnit, school_id, permission=permission)
-    if not has_grid(school):
+    if not keeps_records(school):
         abort(404)
     return school
 

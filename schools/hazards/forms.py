@@ -41,5 +41,6 @@ class StepForm(FlaskForm):
 class EvidenceForm(FlaskForm):
     file = FileField(_l("Photo or PDF"))
     stage = SelectField(
-        _l("Shows"), choices=[("found", _l("the hazard")), ("rectification", _l("the rectification"))]
+        _l("What the file shows"),
+        choices=[("found", _l("the hazard")), ("rectification", _l("the rectification"))],
     )

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES
+from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES, STATUSES
 from schools.hazards.lifecycle import STEPS
 from schools.hazards.models import Hazard, HazardEvent
 from tenancy import audit
@@ -183,7 +183,7 @@ def take_step(
         raise HazardError(
             _(
                 "A hazard that is %(status)s cannot take the step '%(step)s'.",
-                status=hazard.status,
+                status=STATUSES[hazard.status],
                 step=step.label,
             ),
             "step",

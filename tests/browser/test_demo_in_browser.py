@@ -188,3 +188,40 @@ def test_demo_login_language_switch_and_org_tree(demo_server, page):
     page.screenshot(path=str(ARTIFACTS / "org-tree.png"), full_page=True)
 
     assert not problems, "browser reported errors:\n" + "\n".join(problems)
+
+
+SAMPLE_LEDGER = REPO_ROOT / "tests" / "data" / "ledgers" / "城关镇第一小学_隐患排查治理台账_2026年3月.xlsx"
+
+
+def test_school_uploads_a_ledger_and_moves_a_hazard_along(demo_server, page):
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{demo_server}/login")
+    page.fill("input[name=tenant]", DEMO_TENANT)
+    page.fill("input[name=username]", "cgyx_admin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_url(f"{demo_server}/")
+
+    # From the start page to the school's ledger, then to the upload page.
+    page.locator(".actions.quick a").first.click()
+    page.locator("a[href$='/ledgers/upload']").click()
+    page.set_input_files("input[type=file]", str(SAMPLE_LEDGER))
+    page.locator("form[enctype] button[type=submit]").click()
+    rows = page.locator("table#ledger-rows tbody tr")
+    expect(rows).to_have_count(16)
+    page.screenshot(path=str(ARTIFACTS / "ledger-preview.png"), full_page=True)
+    page.locator("form[action*='/ledgers/'] button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    # The imported hazards are in the ledger: open one in March 2026 and start its rectification.
+    page.goto(page.url.split("?")[0] + "?month=2026-03&status=open")
+    first = page.locator("table#hazards tbody tr a").first
+    first.click()
+    page.locator("form.step-form:has(input[value=start]) button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("table#history")).to_contain_text("cgyx_admin")
+    page.screenshot(path=str(ARTIFACTS / "hazard.png"), full_page=True)
+    assert not problems, problems

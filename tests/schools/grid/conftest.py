@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 
 from schools.grid import operations
 from tenancy.extensions import db
@@ -12,8 +13,8 @@ from tenancy.scoping import tenant_context
 
 @pytest.fixture
 def s11(app, world):
-    """Run the test inside alpha's tenant context; yield school S11."""
-    with app.app_context(), tenant_context(world.alpha.id):
+    """Run the test inside alpha's tenant context (messages in English); yield school S11."""
+    with app.app_context(), tenant_context(world.alpha.id), force_locale("en"):
         yield db.session.get(OrgUnit, world.alpha_orgs["S11"])
         db.session.rollback()
 
