@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from bureau.cli import register_commands
+from bureau.tasks import load_tasks
 from tenancy.api.base import create_api_blueprint
 from tenancy.api.openapi import build_openapi
 from tenancy.config import REPO_ROOT, Config
@@ -47,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     register_commands(app)
+    load_tasks()
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app

@@ -48,9 +48,19 @@ def worker(info: ScriptInfo, burst: bool) -> None:
     run_worker(info.load_app(), burst=burst)
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Write due ticks and reconcile once, then stop.")
+@pass_script_info
+def scheduler(info: ScriptInfo, once: bool) -> None:
+    """Run the scheduler: periodic jobs per tenant (local time) and the outbox reconciler."""
+    from bureau.scheduler import run_scheduler
+
+    run_scheduler(info.load_app(), once=once)
+
+
 def register_commands(app) -> None:  # called by create_app
     """Attach every safegrid command to the app's CLI group."""
-    for command in (demo, serve, worker, tenant_cli, org_cli, user_cli, ledger_cli):
+    for command in (demo, serve, worker, scheduler, tenant_cli, org_cli, user_cli, ledger_cli):
         app.cli.add_command(command)
 
 

@@ -35,6 +35,7 @@ def serve(host: str, port: int, *, web_workers: int = 2) -> None:
     env = dict(os.environ)
     children = [
         subprocess.Popen([sys.executable, "-m", "bureau", "worker"], env=env),
+        subprocess.Popen([sys.executable, "-m", "bureau", "scheduler"], env=env),
         subprocess.Popen(
             [
                 sys.executable,
@@ -57,7 +58,7 @@ def serve(host: str, port: int, *, web_workers: int = 2) -> None:
     try:
         while all(child.poll() is None for child in children):
             with contextlib.suppress(subprocess.TimeoutExpired):
-                children[1].wait(timeout=1)
+                children[-1].wait(timeout=1)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,11 +1,12 @@
 """The RQ worker process (with RQ's scheduler for delayed and retried jobs)."""
 
 import logging
+from datetime import timedelta
 
 from rq import Worker
 from rq.serializers import JSONSerializer
 
-from tenancy.jobs import QUEUES, queue, redis_connection, set_worker_app
+from tenancy.jobs import QUEUES, queue, reconcile, redis_connection, set_worker_app
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +15,8 @@ def run_worker(app, *, burst: bool = False) -> bool:
     """Work the registered queues until stopped (or, with burst, until they are empty)."""
     set_worker_app(app)
     with app.app_context():
+        requeued = reconcile(stale_after=timedelta(0))  # work left over from before this start
+        log.info("worker start: %d outbox key(s) re-enqueued", requeued)
         connection = redis_connection()
         worker = Worker(
             [queue(name, connection) for name in QUEUES], connection=connection, serializer=JSONSerializer

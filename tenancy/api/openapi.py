@@ -12,7 +12,10 @@ _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
 def _schema_name(schema) -> str:
-    return type(schema).__name__.removesuffix("Schema")
+    """Name a schema in the document; a partial one (PATCH bodies) gets its own name."""
+    schema_class = schema if isinstance(schema, type) else type(schema)
+    name = schema_class.__name__.removesuffix("Schema")
+    return f"{name}Patch" if getattr(schema, "partial", False) is True else name
 
 
 def build_openapi(app: Flask) -> dict:
@@ -21,7 +24,7 @@ def build_openapi(app: Flask) -> dict:
         title="SafeGrid API",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
         info={
             "description": "Bearer-token JSON API; objects outside the caller's tenant or subtree are 404."
         },

@@ -3,6 +3,7 @@
 from tenancy.models.audit import AuditEvent
 from tenancy.models.base import TenantScoped, utcnow
 from tenancy.models.org import OrgUnit, OrgUnitParentPeriod
+from tenancy.models.outbox import OutboxItem
 from tenancy.models.tenant import Tenant, TenantSetting
 from tenancy.models.user import ApiToken, Operator, RoleGrant, User
 
@@ -12,6 +13,7 @@ __all__ = [
     "Operator",
     "OrgUnit",
     "OrgUnitParentPeriod",
+    "OutboxItem",
     "RoleGrant",
     "Tenant",
     "TenantScoped",
