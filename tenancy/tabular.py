@@ -1,4 +1,4 @@
-"""Read small uploaded tables (CSV or Excel) safely into rows of text cells."""
+"""Tables in and out: read uploaded CSV/Excel safely; write cells that cannot run as formulas."""
 
 import csv
 import io
@@ -79,3 +79,18 @@ def read_table(data: bytes, filename: str, max_rows: int) -> list[tuple[int, lis
             if len(result) > max_rows + 1:
                 raise TableRefused(_("The file has more than %(n)d rows.", n=max_rows))
     return result
+
+
+# Text a spreadsheet would run as a formula (CSV/formula injection) starts with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value):
+    """Neutralise formula injection: text starting with = + - @ or a tab/CR/LF gets a leading apostrophe.
+
+    The apostrophe stays part of the text (a reader gets '=1+1 back); numbers, dates and None
+    are returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

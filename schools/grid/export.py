@@ -10,9 +10,9 @@ from openpyxl.utils import get_column_letter
 from schools.grid.kinds import KEY_AREA_NAMES, KIND_NAMES
 from schools.grid.queries import chart_rows
 from tenancy.models import OrgUnit
+from tenancy.tabular import safe_cell
 
 # Text starting with these is run as a formula (or split into one) by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # Header, width. The first columns match the import's header, so a chart can be edited and re-imported.
 COLUMNS = (
@@ -27,13 +27,6 @@ COLUMNS = (
     ("副责任人电话", 26),
     ("开始日期", 12),
 )
-
-
-def safe_cell(value):
-    """Return `value` fit for a spreadsheet cell: text that would run as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def period_text(cell) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from schools.ledgers.template import OPTIONS, TEMPLATE_COLUMNS, Column, LedgerWorkbook, Target
+from tenancy.tabular import safe_cell
 
 # Characters that make a spreadsheet read a text cell as a formula (or hide one behind whitespace).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # The template's columns, then the verification note (a field the blank template leaves out), at the
 # end so that every template column keeps its place; the parser reads 复查情况 as `verification`.
@@ -19,17 +19,6 @@ _FIELDS = tuple(column.field for column in EXPORT_COLUMNS)
 _KINDS = tuple(
     OPTIONS.get(column.field) if column.kind == "code" else column.kind for column in EXPORT_COLUMNS
 )
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise formula injection: text starting with = + - @ or a tab/CR/LF gets a leading apostrophe.
-
-    The apostrophe stays part of the text (a reader gets '=1+1 back); numbers, dates and None are
-    returned unchanged.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> Any:

@@ -7,10 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from schools.grid import operations
-from schools.grid.export import COLUMNS, safe_cell
+from schools.grid.export import COLUMNS
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.scoping import tenant_context
+from tenancy.tabular import safe_cell
 from tests.isolation.grid import objects
 from tests.schools.grid.helpers import login_in_english
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
 from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES, STATUSES
-from schools.ledgers.export import EXPORT_HEADER, export_ledger, safe_cell
+from schools.ledgers.export import EXPORT_HEADER, export_ledger
 from schools.ledgers.headers import FIELD_SYNONYMS, exact_field
 from schools.ledgers.parser import parse_ledger
 from schools.ledgers.template import (
@@ -19,6 +19,7 @@ from schools.ledgers.template import (
     TEMPLATE_HEADER,
     write_template,
 )
+from tenancy.tabular import safe_cell
 
 HEADER = "序号 排查日期 排查类型 排查部位 隐患类别 隐患等级 隐患描述 整改措施 责任人 整改期限 完成日期 整改情况 复查人 备注"
 FIELDS = [
