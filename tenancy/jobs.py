@@ -104,7 +104,9 @@ def queue(name: str = "default", connection: Redis | None = None) -> Queue:
     return Queue(name, connection=connection or redis_connection(), serializer=JSONSerializer)
 
 
-def submit(name: str, *, key: str, once_key: str | None = None, tenant_id: int | None = None, **args) -> OutboxItem:
+def submit(
+    name: str, *, key: str, once_key: str | None = None, tenant_id: int | None = None, **args
+) -> OutboxItem:
     """Record work for job `name` in the current transaction; it is dispatched after commit."""
     if name not in JOBS:
         raise KeyError(f"unknown job {name!r}")
@@ -254,10 +256,14 @@ def _run_outbox(tenant_id: int, name: str, key: str) -> int:
             db.session.commit()
             raise
         newer = db.session.scalar(
-            select(OutboxItem.id).where(
-                OutboxItem.job == name, OutboxItem.key == key, OutboxItem.finished_at.is_(None),
+            select(OutboxItem.id)
+            .where(
+                OutboxItem.job == name,
+                OutboxItem.key == key,
+                OutboxItem.finished_at.is_(None),
                 OutboxItem.id > last_id,
-            ).limit(1)
+            )
+            .limit(1)
         )
     if newer is not None:  # changes arrived while this ran: one more run picks them up
         dispatch([(tenant_id, name, key)])

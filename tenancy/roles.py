@@ -51,6 +51,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "hazard.manage": frozenset({Role.SCHOOL_ADMIN}),
     "hazard.review": frozenset({Role.CENTRAL_REVIEWER, Role.BUREAU_STAFF, Role.BUREAU_ADMIN}),
     "ledger.import": frozenset({Role.SCHOOL_ADMIN}),
+    # Rectification notices: central schools and the bureau issue them, the school answers.
+    "notice.issue": frozenset({Role.CENTRAL_REVIEWER, Role.BUREAU_STAFF, Role.BUREAU_ADMIN}),
+    "notice.answer": frozenset({Role.SCHOOL_ADMIN}),
+    # Monthly reports: schools submit, central schools review theirs, the bureau reviews all.
+    "report.submit": frozenset({Role.SCHOOL_ADMIN}),
+    "report.review": frozenset({Role.CENTRAL_REVIEWER, Role.BUREAU_STAFF, Role.BUREAU_ADMIN}),
 }
 
 

@@ -2,7 +2,8 @@
 
 open (待整改) → rectifying (整改中) → rectified (已整改) → verified (已复查销号);
 open/rectifying → escalated (已上报) to the central school or the bureau, which records how
-it was coordinated and either resolves it or sends it back to the school.
+it was coordinated and either resolves it, forwards it upward (central school → bureau) or
+sends it back to the school.
 """
 
 from dataclasses import dataclass
@@ -79,6 +80,14 @@ STEPS = {
             frozenset({RECEIVER}),
             needs_note=True,
         ),
+        Step(
+            "forward",
+            frozenset({"escalated"}),
+            "escalated",
+            _l("Forward to the bureau"),
+            frozenset({RECEIVER}),
+            needs_note=True,
+        ),
     )
 }
 
@@ -93,5 +102,6 @@ EVENT_LABELS = {
     "report": _l("Reported"),
     "edit": _l("Corrected"),
     "import": _l("Updated from a ledger file"),
+    "coordinate": _l("Coordination note"),
     **{name: step.label for name, step in STEPS.items()},
 }

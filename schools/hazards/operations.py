@@ -198,6 +198,8 @@ def take_step(
         raise HazardError(
             _("Verification must be done by someone other than the person who rectified it."), "step"
         )
+    if name == "forward" and (hazard.escalated_to_id is None or hazard.escalated_to_id == tenant_root().id):
+        raise HazardError(_("This hazard is already with the bureau; there is no level above it."), "step")
     before = hazard.status
     hazard.status = step.target
     if name in ("rectify", "resolve"):
@@ -215,6 +217,8 @@ def take_step(
         hazard.verified_by = getattr(user, "display_name", None) or hazard.verified_by
     elif name == "escalate":
         hazard.escalated_to_id = escalation_target(hazard.school, to_bureau).id
+    elif name == "forward":
+        hazard.escalated_to_id = tenant_root().id
     elif name == "reject":
         hazard.rectified_on, hazard.rectified_by_id = None, None
     changes = audit.pending_changes(hazard)

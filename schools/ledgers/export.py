@@ -9,8 +9,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from schools.ledgers.template import OPTIONS, TEMPLATE_COLUMNS, Column, LedgerWorkbook, Target
 from tenancy.tabular import safe_cell
 
-# Characters that make a spreadsheet read a text cell as a formula (or hide one behind whitespace).
-
 # The template's columns, then the verification note (a field the blank template leaves out), at the
 # end so that every template column keeps its place; the parser reads 复查情况 as `verification`.
 EXPORT_COLUMNS: tuple[Column, ...] = (*TEMPLATE_COLUMNS, Column("verification", "复查情况", 24))

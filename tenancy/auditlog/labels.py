@@ -35,9 +35,15 @@ ACTION_LABELS = {
     "hazard.escalate": _l("Escalated a hazard"),
     "hazard.resolve": _l("Recorded a coordinated rectification"),
     "hazard.send_back": _l("Sent an escalated hazard back"),
+    "hazard.forward": _l("Forwarded an escalated hazard to the bureau"),
+    "hazard.coordinate": _l("Recorded a coordination note on an escalated hazard"),
     "hazard.evidence": _l("Attached evidence to a hazard"),
     "hazard.import_update": _l("Updated a hazard from a ledger file"),
     "ledger.import": _l("Imported a ledger file"),
+    "notice.issue": _l("Issued a rectification notice"),
+    "notice.answer": _l("Answered a rectification notice"),
+    "notice.accept": _l("Accepted the answer to a rectification notice"),
+    "notice.reject": _l("Rejected the answer to a rectification notice"),
     "grid_cell.create": _l("Added a grid cell"),
     "grid_cell.update": _l("Changed a grid cell"),
     "grid_cell.close": _l("Closed a grid cell"),
@@ -48,6 +54,9 @@ ACTION_LABELS = {
     "grid_cell.import": _l("Imported a school's grid"),
     "grid_staff.create": _l("Added a staff member"),
     "grid_staff.update": _l("Changed a staff member"),
+    "submission.submit": _l("Submitted a monthly report"),
+    "submission.approve": _l("Approved a monthly report"),
+    "submission.return": _l("Returned a monthly report for resubmission"),
 }
 
 

@@ -132,17 +132,26 @@ def slow_job(marker: int, seconds: float) -> None:
     time.sleep(seconds)
 
 
-def test_a_worker_killed_midjob_gives_the_same_final_state(app, world, run_jobs, database_url, redis_url, tmp_path):
+def test_a_worker_killed_midjob_gives_the_same_final_state(
+    app, world, run_jobs, database_url, redis_url, tmp_path
+):
     if database_url.startswith("sqlite") and ":memory:" in database_url:
         pytest.skip("needs a database shared between processes")
     with app.app_context(), tenant_context(world.alpha.id):
         submit("test.slow", key="k", marker=12, seconds=30)
         db.session.commit()
-    env = dict(os.environ, SAFEGRID_DATABASE_URL=database_url, SAFEGRID_REDIS_URL=redis_url,
-               SAFEGRID_INSTANCE_PATH=str(tmp_path), PYTHONPATH=os.getcwd())
+    env = dict(
+        os.environ,
+        SAFEGRID_DATABASE_URL=database_url,
+        SAFEGRID_REDIS_URL=redis_url,
+        SAFEGRID_INSTANCE_PATH=str(tmp_path),
+        PYTHONPATH=os.getcwd(),
+    )
     # A real forking worker in its own process, with the test job registered.
-    code = ("import tests.tenancy.test_jobs; from bureau.app import create_app; from bureau.worker import run_worker; "
-            "run_worker(create_app(), burst=True)")
+    code = (
+        "import tests.tenancy.test_jobs; from bureau.app import create_app; from bureau.worker import run_worker; "
+        "run_worker(create_app(), burst=True)"
+    )
     worker = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -167,7 +176,9 @@ def test_a_worker_killed_midjob_gives_the_same_final_state(app, world, run_jobs,
 
 
 def test_schedules_tick_once_per_local_period(app, world):
-    SCHEDULES["test.nightly"] = Schedule("test.nightly", "test.count", "day", at_hour=1, at_minute=30, args={"marker": 1})
+    SCHEDULES["test.nightly"] = Schedule(
+        "test.nightly", "test.count", "day", at_hour=1, at_minute=30, args={"marker": 1}
+    )
     try:
         # 17:20 UTC is 01:20 next day in Shanghai: not yet due; 17:40 UTC is due.
         with app.app_context():
