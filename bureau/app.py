@@ -55,13 +55,21 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from bureau.flags import api as flags_api
+    from bureau.flags.blueprint import bp as flags_bp
     from bureau.home.blueprint import bp as home_bp
+    from bureau.notices import api as notices_api
+    from bureau.notices.blueprint import bp as notices_bp
+    from bureau.review.blueprint import bp as review_bp
+    from bureau.review.escalations.blueprint import bp as escalations_bp
     from schools.grid import api as grid_api
     from schools.grid.blueprint import bp as grid_bp
     from schools.hazards import api as hazards_api
     from schools.hazards.blueprint import bp as hazards_bp
     from schools.ledgers import api as ledgers_api
     from schools.ledgers.blueprint import bp as ledgers_bp
+    from schools.submissions import api as submissions_api
+    from schools.submissions.blueprint import bp as submissions_bp
     from tenancy.auditlog.blueprint import bp as auditlog_bp
     from tenancy.auth.blueprint import bp as auth_bp
     from tenancy.orgs import api as orgs_api
@@ -82,11 +90,25 @@ def _register_blueprints(app: Flask) -> None:
         hazards_bp,
         ledgers_bp,
         grid_bp,
+        notices_bp,
+        escalations_bp,
+        submissions_bp,
+        review_bp,
+        flags_bp,
     ):
         app.register_blueprint(blueprint)
 
     api = create_api_blueprint()
-    for module in (users_api, orgs_api, hazards_api, ledgers_api, grid_api):
+    for module in (
+        users_api,
+        orgs_api,
+        hazards_api,
+        ledgers_api,
+        grid_api,
+        submissions_api,
+        flags_api,
+        notices_api,
+    ):
         module.register(api)
     app.register_blueprint(api)
     app.add_url_rule("/api/v1/openapi.json", "openapi", lambda: jsonify(build_openapi(app)))

@@ -3,7 +3,7 @@
 import importlib
 
 # Each feature declares its jobs in its own tasks.py; list them here.
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("bureau.flags.tasks",)
 
 
 def load_tasks() -> None:

@@ -44,7 +44,7 @@ def _status(
     """Pick a status that fits the hazard's age: old ones are mostly closed, new ones mostly open."""
     age = (today - found_on).days
     roll = rng.random()
-    closed_share = min(0.95, 0.25 + age / 120)
+    closed_share = min(0.985, 0.2 + age / 60)
     if roll < closed_share:
         rectified = min(
             today, found_on + timedelta(days=rng.randint(0, max(1, (deadline - found_on).days + 5)))

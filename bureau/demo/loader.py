@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bureau.demo import district
 from bureau.demo.grid import load_demo_grid
 from bureau.demo.hazards import load_demo_hazards
+from bureau.demo.reporting import load_demo_notices, load_demo_reports, refresh_demo_flags
 from tenancy.audit import set_actor
 from tenancy.extensions import db
 from tenancy.models import Operator, OrgUnit, Tenant, User
@@ -37,6 +38,9 @@ def load_demo() -> Tenant:
         _load_users()
         load_demo_hazards()
         load_demo_grid()
+        load_demo_reports()
+        load_demo_notices()
+        refresh_demo_flags()
         db.session.commit()
     return tenant
 

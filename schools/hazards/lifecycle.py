@@ -103,5 +103,6 @@ EVENT_LABELS = {
     "edit": _l("Corrected"),
     "import": _l("Updated from a ledger file"),
     "coordinate": _l("Coordination note"),
+    "notice": _l("Listed on a rectification notice"),
     **{name: step.label for name, step in STEPS.items()},
 }

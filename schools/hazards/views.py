@@ -166,6 +166,8 @@ def show_hazard(hazard_id: int):
     hazard = _load_hazard(hazard_id)
     capacities = access.capacities(hazard)
     steps = [step for step in legal_steps(hazard.status) if capacities & step.actors]
+    if hazard.escalated_to is not None and hazard.escalated_to.level == 1:
+        steps = [step for step in steps if step.name != "forward"]  # already at the top
     ledger_import = db.session.get(LedgerImport, hazard.ledger_import_id) if hazard.ledger_import_id else None
     return render_template(
         "schools/hazards/detail.html",

@@ -17,6 +17,7 @@ from schools.ledgers.parser import LedgerParse, LedgerRow, parse_ledger
 from tenancy import audit
 from tenancy.audit import current_actor
 from tenancy.extensions import db
+from tenancy.jobs import submit
 from tenancy.models import OrgUnit, utcnow
 from tenancy.scoping import tenant_root
 
@@ -174,6 +175,7 @@ def apply_ledger_import(plan: LedgerPlan, school: OrgUnit, data: bytes) -> Ledge
         changes={k: {"before": None, "after": v} for k, v in counts.items()},
         summary=f"{school.code} {plan.parse.file}",
     )
+    submit("flags.refresh_unit", key=f"flags:{school.id}", org_unit_id=school.id)
     return record
 
 

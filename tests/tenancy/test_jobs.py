@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import func, select
@@ -176,10 +177,8 @@ def test_a_worker_killed_midjob_gives_the_same_final_state(
 
 
 def test_schedules_tick_once_per_local_period(app, world):
-    SCHEDULES["test.nightly"] = Schedule(
-        "test.nightly", "test.count", "day", at_hour=1, at_minute=30, args={"marker": 1}
-    )
-    try:
+    nightly = Schedule("test.nightly", "test.count", "day", at_hour=1, at_minute=30, args={"marker": 1})
+    with patch.dict(SCHEDULES, {"test.nightly": nightly}, clear=True):  # only this test's schedule
         # 17:20 UTC is 01:20 next day in Shanghai: not yet due; 17:40 UTC is due.
         with app.app_context():
             assert tick(datetime(2026, 3, 1, 17, 20, tzinfo=UTC)) == 0
@@ -188,8 +187,6 @@ def test_schedules_tick_once_per_local_period(app, world):
         with app.app_context(), unscoped():
             keys = set(db.session.scalars(select(OutboxItem.once_key)))
         assert keys == {"test.nightly:2026-03-02"}
-    finally:
-        del SCHEDULES["test.nightly"]
 
 
 def test_due_period_in_local_time():

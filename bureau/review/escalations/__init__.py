@@ -1,0 +1,1 @@
+"""The escalation queue: hazards escalated to a central school or the bureau, and what it does with them."""
