@@ -4,9 +4,12 @@ from sqlalchemy import func, select
 
 from bureau.demo import district
 from bureau.demo.loader import load_demo
+from bureau.flags.models import Flag
+from bureau.notices.models import Notice
 from schools.grid.models import GridCell
 from schools.grid.queries import cells_of_keeper, coverage
 from schools.hazards.models import Hazard
+from schools.submissions.models import Submission
 from tenancy.extensions import db
 from tenancy.models import AuditEvent, OrgUnit, User
 from tenancy.scoping import tenant_context
@@ -32,6 +35,14 @@ def test_demo_district_is_complete_and_idempotent(app):
         assert db.session.scalar(
             select(func.count()).where(Hazard.deadline < today, Hazard.status.in_(("open", "rectifying")))
         )  # some are overdue
+        assert set(db.session.scalars(select(Submission.status).distinct())) == {
+            "submitted",
+            "returned",
+            "approved",
+        }
+        open_kinds = set(db.session.scalars(select(Flag.kind).where(Flag.cleared_at.is_(None)).distinct()))
+        assert {"report_overdue", "hazard_overdue", "major_unverified", "grid_blind_spot"} <= open_kinds
+        assert db.session.scalar(select(func.count()).select_from(Notice)) >= 4
         keeper = db.session.scalar(select(User).where(User.username == "cgyx_keeper"))
         assert len(cells_of_keeper(keeper)) >= 4
         blind_spots = sum(
