@@ -1,7 +1,7 @@
 """The school's reports page, submitting a month, a report's page and reviewing it."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -223,3 +223,26 @@ def test_home_page_links_to_the_reports(app, world, school11):
     assert "/review/reports" not in home  # school admins do not review
     reviewer = _client(app, world, "reviewer1")
     assert "/review/reports" in reviewer.get("/").get_data(as_text=True)
+
+
+def test_submissions_while_redis_is_down_are_kept_and_processed_after(app, world, school11, run_jobs):
+    from tenancy.jobs import reconcile
+    from tenancy.models import OutboxItem
+    from tenancy.scoping import unscoped
+
+    real_url = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is "down"
+    try:
+        for period in ("2026-03", "2026-04"):
+            assert _submit(school11, world, period=period).status_code == 302
+    finally:
+        app.config["REDIS_URL"] = real_url
+    assert [s.period.isoformat() for s in _stored(app, world)] == ["2026-03-01", "2026-04-01"]
+    with app.app_context(), unscoped():
+        waiting = db.session.scalars(select(OutboxItem).where(OutboxItem.finished_at.is_(None))).all()
+        assert {item.job for item in waiting} == {"flags.refresh_unit"} and len(waiting) >= 2
+    with app.app_context():
+        assert reconcile(stale_after=timedelta(0)) >= 1  # Redis is back: the work is enqueued
+    run_jobs()
+    with app.app_context(), unscoped():
+        assert db.session.scalar(select(func.count()).where(OutboxItem.finished_at.is_(None))) == 0
