@@ -2,31 +2,6 @@
 
 import pytest
 
-from tenancy.auth.sessions import issue_token
-from tenancy.extensions import db
-from tenancy.models import User
-from tenancy.scoping import tenant_context
-
-
-@pytest.fixture
-def api(app, world):
-    """Return call(username, method, path, json=None) using a fresh token of that alpha user."""
-    client = app.test_client()
-    secrets = {}
-
-    def call(username, method, path, json=None):
-        if username not in secrets:
-            with app.app_context(), tenant_context(world.alpha.id):
-                _token, secrets[username] = issue_token(
-                    db.session.get(User, world.alpha_users[username]), "t"
-                )
-                db.session.commit()
-        return client.open(
-            path, method=method, json=json, headers={"Authorization": f"Bearer {secrets[username]}"}
-        )
-
-    return call
-
 
 def _body(world, **changes):
     return {
