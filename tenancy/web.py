@@ -96,6 +96,11 @@ def local_time(value, fmt: str = "medium") -> str:
     return "" if value is None else format_datetime(value, fmt)
 
 
+def form_status() -> int:
+    """The status of a page showing a form: 400 when it is shown again after a rejected POST."""
+    return 400 if request.method == "POST" else 200
+
+
 def require(permission: str = "read"):
     """Let a view run only for a tenant user holding `permission` somewhere in their grants."""
 

@@ -24,7 +24,7 @@ from tenancy.extensions import db
 from tenancy.scoping import current_tenant_id
 from tenancy.settings.store import tenant_today
 from tenancy.ui import int_arg, paginate
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 CODES = {"levels": LEVELS, "hazard_statuses": STATUSES, "notice_statuses": STATUS_LABELS}
 
@@ -107,7 +107,7 @@ def new_notice():
         except operations.NoticeError as error:
             db.session.rollback()
             _field_error(form, error, "body")
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "bureau/notices/form.html",
         form=form,

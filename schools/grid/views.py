@@ -35,7 +35,7 @@ from tenancy.scoping import get_scoped_or_404
 from tenancy.settings.store import tenant_today
 from tenancy.ui import paginate, sorted_by
 from tenancy.uploads import discard_staged, load_staged, stage_upload
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 
 def _import_purpose(school: OrgUnit) -> str:
@@ -222,7 +222,7 @@ def new_cell(school_id: int):
             return redirect(url_for("grid.show_cell", school_id=school.id, cell_id=cell.id))
         except operations.GridError as error:
             _fail(form, error)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/grid/cell_form.html", school=school, crumbs=_crumbs(school), form=form, cell=None
     ), status
@@ -245,7 +245,7 @@ def edit_cell(school_id: int, cell_id: int):
             return redirect(url_for("grid.show_cell", school_id=school.id, cell_id=cell.id))
         except operations.GridError as error:
             _fail(form, error)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/grid/cell_form.html", school=school, crumbs=_crumbs(school), form=form, cell=cell
     ), status
@@ -460,7 +460,7 @@ def new_staff(school_id: int):
             return redirect(url_for("grid.list_staff", school_id=school.id))
         except operations.GridError as error:
             _fail(form, error)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/grid/staff_form.html", school=school, crumbs=_crumbs(school), form=form, staff=None
     ), status
@@ -490,7 +490,7 @@ def edit_staff(school_id: int, staff_id: int):
             return redirect(url_for("grid.list_staff", school_id=school.id))
         except operations.GridError as error:
             _fail(form, error)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/grid/staff_form.html",
         school=school,
@@ -583,7 +583,7 @@ def import_grid(school_id: int):
             filename=filename,
             kinds=KIND_LABELS,
         )
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/grid/import.html",
         school=school,

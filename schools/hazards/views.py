@@ -21,7 +21,7 @@ from tenancy.orgs.queries import breadcrumbs
 from tenancy.roles import can
 from tenancy.scoping import get_scoped_or_404
 from tenancy.ui import paginate, sorted_by
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 CODES = {"categories": CATEGORIES, "levels": LEVELS, "statuses": STATUSES, "sources": SOURCES}
 
@@ -133,7 +133,7 @@ def new_hazard(school_id: int):
         except operations.HazardError as error:
             db.session.rollback()
             getattr(form, error.field or "description", form.description).errors.append(str(error))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("schools/hazards/form.html", form=form, school=school, hazard=None), status
 
 
@@ -154,7 +154,7 @@ def edit_hazard(hazard_id: int):
         except operations.HazardError as error:
             db.session.rollback()
             getattr(form, error.field or "description", form.description).errors.append(str(error))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/hazards/form.html", form=form, school=hazard.school, hazard=hazard
     ), status

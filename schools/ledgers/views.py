@@ -4,7 +4,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from schools.units import get_school_or_404
 from tenancy.extensions import db
 from tenancy.orgs.queries import breadcrumbs
 from tenancy.uploads import discard_staged, load_staged, stage_upload
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 PURPOSE = "ledger_import"
 CODES = {"categories": CATEGORIES, "levels": LEVELS, "statuses": STATUSES, "sources": SOURCES}
@@ -52,7 +52,7 @@ def upload_ledger(school_id: int):
         .order_by(LedgerImport.id.desc())
         .limit(20)
     ).all()
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "schools/ledgers/upload.html", school=school, form=form, crumbs=breadcrumbs(school), history=history
     ), status

@@ -15,7 +15,7 @@ from tenancy.auth.sessions import issue_token
 from tenancy.extensions import db, limiter
 from tenancy.models import ApiToken, Operator, Tenant, User, utcnow
 from tenancy.scoping import unscoped
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 TENANT_COOKIE = "safegrid_unit"
 
@@ -140,7 +140,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.account"))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/auth/password.html", password_form=form), status
 
 

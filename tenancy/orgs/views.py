@@ -12,7 +12,7 @@ from tenancy.orgs.importer import apply_org_import, plan_org_import
 from tenancy.orgs.kinds import KIND_LABELS, LEVEL_LABELS
 from tenancy.scoping import get_scoped_or_404
 from tenancy.uploads import discard_staged, load_staged, stage_upload
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 
 @require("read")
@@ -82,7 +82,7 @@ def edit_org(org_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.show_org", org_id=org.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/orgs/form.html", form=form, org=org, parent=org.parent), status
 
 
@@ -109,7 +109,7 @@ def new_child(org_id: int):
             db.session.commit()
             flash(_("Added %(name)s.", name=org.name), "success")
             return redirect(url_for("orgs.show_org", org_id=org.id))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/orgs/form.html", form=form, org=None, parent=parent), status
 
 
@@ -159,7 +159,7 @@ def import_orgs():
         return render_template(
             "tenancy/orgs/import_preview.html", plan=plan, token=token, filename=upload.filename
         )
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/orgs/import.html", form=form, kinds=KIND_LABELS), status
 
 

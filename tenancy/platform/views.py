@@ -1,6 +1,6 @@
 """Platform operator pages: the tenants of this installation."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,7 +10,7 @@ from tenancy.platform import operations
 from tenancy.platform.forms import TenantForm
 from tenancy.scoping import unscoped
 from tenancy.users.operations import UserError
-from tenancy.web import require_operator
+from tenancy.web import form_status, require_operator
 
 
 @require_operator
@@ -42,5 +42,5 @@ def new_tenant():
             db.session.rollback()
             field = {"username": "admin_username", "password": "admin_password"}.get(error.field, error.field)
             getattr(form, field or "code", form.code).errors.append(str(error))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/platform/new_tenant.html", form=form), status

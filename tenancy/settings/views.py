@@ -1,13 +1,13 @@
 """The bureau admin's page of tenant settings."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from tenancy import audit
 from tenancy.extensions import db
 from tenancy.settings.forms import SettingsForm
 from tenancy.settings.store import DEFAULTS, get_setting, set_setting
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 
 @require("settings.manage")
@@ -25,5 +25,5 @@ def edit_settings():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("settings.edit_settings"))
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/settings/edit.html", form=form, defaults=DEFAULTS), status

@@ -12,7 +12,7 @@ from tenancy.scoping import get_scoped_or_404
 from tenancy.ui import paginate, sorted_by
 from tenancy.users import operations
 from tenancy.users.forms import EditUserForm, GrantForm, NewUserForm, ResetPasswordForm
-from tenancy.web import require
+from tenancy.web import form_status, require
 
 
 def _org_choices(form) -> None:
@@ -74,7 +74,7 @@ def new_user():
             return redirect(url_for("users.show_user", user_id=user.id))
         except operations.UserError as error:
             _fail(form, error)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template("tenancy/users/new.html", form=form), status
 
 
@@ -90,7 +90,7 @@ def show_user(user_id: int):
         return redirect(url_for("users.show_user", user_id=user.id))
     grant_form = GrantForm()
     _org_choices(grant_form)
-    status = 400 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "tenancy/users/detail.html",
         user=user,
