@@ -28,10 +28,10 @@ from bureau.notices.models import (
 )
 from schools.hazards.evidence import sniff
 from schools.hazards.models import Hazard, HazardEvent
+from schools.units import refresh_flags_later
 from tenancy import audit
 from tenancy.audit import current_actor
 from tenancy.extensions import db
-from tenancy.jobs import JOBS, submit
 from tenancy.models import OrgUnit, utcnow
 from tenancy.settings.store import tenant_timezone
 
@@ -58,12 +58,6 @@ def _text(value: str | None, field: str, limit: int, *, required: bool = True) -
     if len(value) > limit:
         raise NoticeError(_("At most %(n)d characters.", n=limit), field)
     return value
-
-
-def _refresh_flags(school_id: int) -> None:
-    """Let the flags engine recompute the school (a notice unanswered past its deadline is a flag)."""
-    if "flags.refresh_unit" in JOBS:
-        submit("flags.refresh_unit", key=f"flags:{school_id}", org_unit_id=school_id)
 
 
 def _counter_insert(tenant_id: int, year: int):
@@ -170,7 +164,7 @@ def issue_notice(
     changes["hazard_ids"] = {"before": None, "after": [hazard.id for hazard in hazards]}
     audit.record("notice.issue", notice, changes=changes, summary=f"{notice.label} {title}")
     _note_on_hazards(notice, hazards)
-    _refresh_flags(school.id)
+    refresh_flags_later(school.id)
     return notice
 
 
@@ -289,7 +283,7 @@ def answer_notice(notice: Notice, measures: str, files: Iterable[tuple[str, byte
     changes["status"] = {"before": before, "after": "answered"}
     changes["attachments"] = {"before": None, "after": [name for name, *_rest in checked]}
     audit.record("notice.answer", answer, changes=changes, summary=notice.label)
-    _refresh_flags(notice.org_unit_id)
+    refresh_flags_later(notice.org_unit_id)
     return answer
 
 
@@ -322,7 +316,7 @@ def decide(notice: Notice, accept: bool, comment: str, user) -> Notice:
         },
         summary=f"{notice.label} {comment}"[:255],
     )
-    _refresh_flags(notice.org_unit_id)
+    refresh_flags_later(notice.org_unit_id)
     return notice
 
 

@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from schools.grid.kinds import KEY_AREA_LABELS, KIND_LABELS
 from schools.grid.models import ONE_DAY, CellOwnership, GridCell, Staff, ownership_problems
-from schools.units import keeps_records
+from schools.units import keeps_records, refresh_flags_later
 from tenancy import audit
 from tenancy.extensions import db
-from tenancy.jobs import submit
 from tenancy.models import OrgUnit, RoleGrant, User
 from tenancy.roles import Role
 from tenancy.settings.store import tenant_today
@@ -161,7 +160,7 @@ def create_cell(
     db.session.add(cell)
     db.session.flush()
     audit.record("grid_cell.create", cell, changes=_plain(audit.snapshot(cell)), summary=cell.name)
-    submit("flags.refresh_unit", key=f"flags:{cell.org_unit_id}", org_unit_id=cell.org_unit_id)
+    refresh_flags_later(cell.org_unit_id)
     return cell
 
 
@@ -254,7 +253,7 @@ def close_cell(cell: GridCell, closed_on: date) -> GridCell:
     if ended:
         changes["owners_ended"] = {"before": None, "after": ended}
     audit.record("grid_cell.close", cell, changes=changes, summary=f"{cell.name} {closed_on.isoformat()}")
-    submit("flags.refresh_unit", key=f"flags:{cell.org_unit_id}", org_unit_id=cell.org_unit_id)
+    refresh_flags_later(cell.org_unit_id)
     return cell
 
 
@@ -413,7 +412,7 @@ def assign_first_owner(cell: GridCell, staff: Staff, starts_on: date) -> CellOwn
         changes=changes,
         summary=f"{cell.name}: {staff.name} {starts_on.isoformat()}",
     )
-    submit("flags.refresh_unit", key=f"flags:{cell.org_unit_id}", org_unit_id=cell.org_unit_id)
+    refresh_flags_later(cell.org_unit_id)
     return period
 
 
@@ -476,7 +475,7 @@ def hand_over(cell: GridCell, new_staff: Staff, handover_on: date) -> CellOwners
         changes=changes,
         summary=f"{cell.name}: {current.staff.name} → {new_staff.name} {handover_on.isoformat()}",
     )
-    submit("flags.refresh_unit", key=f"flags:{cell.org_unit_id}", org_unit_id=cell.org_unit_id)
+    refresh_flags_later(cell.org_unit_id)
     return period
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES, STATUSES
 from schools.hazards.lifecycle import STEPS
 from schools.hazards.models import Hazard, HazardEvent
+from schools.units import refresh_flags_later
 from tenancy import audit
 from tenancy.audit import current_actor
 from tenancy.extensions import db
-from tenancy.jobs import submit
 from tenancy.models import OrgUnit
 from tenancy.scoping import tenant_root
 
@@ -104,7 +104,7 @@ def record_event(hazard: Hazard, action: str, from_status: str | None, note: str
     audit.record(
         f"hazard.{action}", hazard, changes=changes or {}, summary=f"{hazard.seq or ''} {note}"[:255]
     )
-    submit("flags.refresh_unit", key=f"flags:{hazard.org_unit_id}", org_unit_id=hazard.org_unit_id)
+    refresh_flags_later(hazard.org_unit_id)
 
 
 def next_seq(school: OrgUnit, year: int) -> str:

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from schools.hazards.models import Hazard, HazardEvent, LedgerImport
 from schools.hazards.operations import escalation_target
 from schools.ledgers.parser import LedgerParse, LedgerRow, parse_ledger
+from schools.units import refresh_flags_later
 from tenancy import audit
 from tenancy.audit import current_actor
 from tenancy.extensions import db
-from tenancy.jobs import submit
 from tenancy.models import OrgUnit, utcnow
 from tenancy.scoping import tenant_root
 
@@ -175,7 +175,7 @@ def apply_ledger_import(plan: LedgerPlan, school: OrgUnit, data: bytes) -> Ledge
         changes={k: {"before": None, "after": v} for k, v in counts.items()},
         summary=f"{school.code} {plan.parse.file}",
     )
-    submit("flags.refresh_unit", key=f"flags:{school.id}", org_unit_id=school.id)
+    refresh_flags_later(school.id)
     return record
 
 

@@ -24,10 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from schools.submissions.due import due_at, is_over
 from schools.submissions.models import Submission
 from schools.submissions.snapshot import month_snapshot
-from schools.units import keeps_records
+from schools.units import keeps_records, refresh_flags_later
 from tenancy import audit
 from tenancy.extensions import db
-from tenancy.jobs import JOBS, submit
 from tenancy.models import OrgUnit, utcnow
 from tenancy.roles import can
 from tenancy.scoping import tenant_root
@@ -37,7 +36,6 @@ NARRATIVE_MAX = 4000
 COMMENT_MAX = 2000
 DECISIONS = {"approve": "approved", "return": "returned"}
 REVIEW_ACTIONS = {"approve": "submission.approve", "return": "submission.return"}
-FLAGS_JOB = "flags.refresh_unit"
 
 
 class SubmissionError(ValueError):
@@ -119,12 +117,6 @@ def submit_problem(school: OrgUnit, period: date) -> SubmissionError | None:
     return None
 
 
-def _refresh_flags(school_id: int) -> None:
-    # The flags module registers this job; until it is loaded there is nothing to recompute.
-    if FLAGS_JOB in JOBS:
-        submit(FLAGS_JOB, key=f"flags:{school_id}", org_unit_id=school_id)
-
-
 def submit_report(school: OrgUnit, period: date, narrative: str, user=None) -> Submission:
     """Freeze the month's figures with the narrative as the next version of the month's report."""
     narrative = (narrative or "").strip()
@@ -166,7 +158,7 @@ def submit_report(school: OrgUnit, period: date, narrative: str, user=None) -> S
         changes=changes,
         summary=f"{school.code} {period:%Y-%m} v{submission.version}",
     )
-    _refresh_flags(school.id)
+    refresh_flags_later(school.id)
     return submission
 
 
@@ -230,5 +222,5 @@ def review(submission: Submission, decision: str, comment: str, user) -> Submiss
         },
         summary=f"{submission.school.code} {submission.period:%Y-%m} v{submission.version}",
     )
-    _refresh_flags(submission.org_unit_id)
+    refresh_flags_later(submission.org_unit_id)
     return submission
