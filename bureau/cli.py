@@ -4,6 +4,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 
 from bureau.flags.cli import flags_cli
+from bureau.rollups.cli import aggregate_cli
 from schools.ledgers.cli import ledger_cli
 from tenancy.cli import org_cli, tenant_cli, user_cli
 
@@ -61,7 +62,18 @@ def scheduler(info: ScriptInfo, once: bool) -> None:
 
 def register_commands(app) -> None:  # called by create_app
     """Attach every safegrid command to the app's CLI group."""
-    for command in (demo, serve, worker, scheduler, tenant_cli, org_cli, user_cli, ledger_cli, flags_cli):
+    for command in (
+        demo,
+        serve,
+        worker,
+        scheduler,
+        tenant_cli,
+        org_cli,
+        user_cli,
+        ledger_cli,
+        flags_cli,
+        aggregate_cli,
+    ):
         app.cli.add_command(command)
 
 

@@ -13,7 +13,7 @@ that slipped through anyway is cleared by the next refresh.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ class FlagChanges:
     raised: int = 0
     cleared: int = 0
     updated: int = 0
+    units: set[int] = field(default_factory=set)  # units with a flag raised or cleared
 
     @property
     def changed(self) -> bool:
@@ -70,6 +71,7 @@ def _reconcile(expected: Expected, now: datetime, unit_ids: list[int] | None) ->
         if details is None or identity in kept:  # resolved, or a duplicate of an open flag
             flag.cleared_at = now
             changes.cleared += 1
+            changes.units.add(flag.org_unit_id)
             continue
         kept.add(identity)
         if flag.details != details:
@@ -82,5 +84,6 @@ def _reconcile(expected: Expected, now: datetime, unit_ids: list[int] | None) ->
                     Flag(org_unit_id=unit_id, kind=kind, subject=subject, details=details, raised_at=now)
                 )
                 changes.raised += 1
+                changes.units.add(unit_id)
     db.session.flush()
     return changes

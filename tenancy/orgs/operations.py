@@ -1,5 +1,6 @@
 """Writes to the org tree: create, edit, move (keeping parent history), (de)activate."""
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -7,6 +8,10 @@ from tenancy import audit
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, OrgUnitParentPeriod, utcnow
 from tenancy.orgs.kinds import placement_problem
+
+# Sent with unit_ids=[…] when units' subtrees changed (a move, a closing), for whatever
+# keeps figures per subtree (bureau/rollups) to recompute them after the commit.
+units_changed = Namespace().signal("org-units-changed")
 
 
 class OrgError(ValueError):
@@ -119,6 +124,7 @@ def move_org(org: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         .values(path=new_path + func.substr(OrgUnit.path, len(old_path) + 1))
         .execution_options(synchronize_session="fetch")
     )
+    units_changed.send(org, unit_ids=[before_parent.id, new_parent.id] if before_parent else [new_parent.id])
     return org
 
 
@@ -131,4 +137,5 @@ def set_active(org: OrgUnit, active: bool) -> OrgUnit:
     if org.is_active != active:
         org.is_active = active
         audit.record("org_unit.reopen" if active else "org_unit.close", org, summary=f"{org.code} {org.name}")
+        units_changed.send(org, unit_ids=[org.id])
     return org

@@ -67,7 +67,9 @@ def test_a_hazard_rectified_on_the_web_clears_its_flag_through_the_worker(app, w
 def _last_run_ms(app) -> float:
     """Milliseconds from the last change's commit (its outbox row) to the end of the job that handled it."""
     with app.app_context(), unscoped():
-        item = db.session.scalar(select(OutboxItem).order_by(OutboxItem.id.desc()).limit(1))
+        item = db.session.scalar(
+            select(OutboxItem).where(OutboxItem.job == "flags.refresh_unit").order_by(OutboxItem.id.desc()).limit(1)
+        )
         return (item.finished_at - item.created_at).total_seconds() * 1000
 
 

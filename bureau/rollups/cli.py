@@ -1,0 +1,51 @@
+"""`safegrid aggregate`: bring the rollups up to date now, without the worker."""
+
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from bureau.rollups.refresh import rebuild_all
+from tenancy.cli import act_as_cli, use_tenant
+from tenancy.extensions import db
+from tenancy.jobs import run_outbox
+from tenancy.models import OutboxItem, Tenant
+from tenancy.scoping import tenant_context, unscoped
+
+JOB = "rollups.refresh_unit"
+
+
+@click.command("aggregate")
+@click.option("--tenant", "tenant_code", help="Tenant code (default: every active tenant).")
+@click.option("--full", is_flag=True, help="Recompute every rollup row from the records.")
+@with_appcontext
+def aggregate_cli(tenant_code: str | None, full: bool) -> None:
+    """Run the pending rollup refreshes now, or with --full recompute all rollups."""
+    if tenant_code:
+        tenant = use_tenant(tenant_code)
+        tenants = [(tenant.id, tenant.code)]
+    else:
+        act_as_cli()
+        with unscoped():
+            tenants = db.session.execute(
+                select(Tenant.id, Tenant.code).where(Tenant.is_active).order_by(Tenant.code)
+            ).all()
+    for tenant_id, code in tenants:
+        started = time.perf_counter()
+        with tenant_context(tenant_id):
+            if full:
+                result = rebuild_all()
+                db.session.commit()
+                done = f"{result.unit_rows} unit row(s), {result.category_rows} category row(s)"
+            else:
+                keys = db.session.scalars(
+                    select(OutboxItem.key)
+                    .where(OutboxItem.job == JOB, OutboxItem.finished_at.is_(None))
+                    .distinct()
+                ).all()
+                db.session.commit()
+                for key in keys:
+                    run_outbox(tenant_id, JOB, key)
+                done = f"{len(keys)} pending unit refresh(es) run"
+        click.echo(f"{code}: {done} in {time.perf_counter() - started:.2f} s")
