@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from bureau.notices.blueprint import bp as notices_bp
     from bureau.review.blueprint import bp as review_bp
     from bureau.review.escalations.blueprint import bp as escalations_bp
+    from bureau.rollups import api as rollups_api
     from schools.grid import api as grid_api
     from schools.grid.blueprint import bp as grid_bp
     from schools.hazards import api as hazards_api
@@ -108,10 +109,13 @@ def _register_blueprints(app: Flask) -> None:
         submissions_api,
         flags_api,
         notices_api,
+        rollups_api,
     ):
         module.register(api)
     app.register_blueprint(api)
     app.add_url_rule("/api/v1/openapi.json", "openapi", lambda: jsonify(build_openapi(app)))
+    # The process is up and answering (readiness, with the database and Redis, is issue 8's /readyz).
+    app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
 
 
 def _register_error_pages(app: Flask) -> None:
