@@ -38,17 +38,32 @@ CATEGORY_WEIGHTS = {
 }
 
 
+# Towns whose schools rectify slowly (a factor on the time taken), so the dashboards have a story:
+# 桃源乡 lags clearly, 石桥乡 somewhat; the rest keep to their deadlines.
+SLOW_TOWNS = {"TY-ZX": 2.2, "SQ-ZX": 1.5}
+# Hazards per school per month by kind (a school's own size factor varies it further).
+MONTHLY = {"grade_group": 4, "teaching_point": 6, "kindergarten": 10, "primary": 14}
+MONTHLY_DEFAULT = 18  # middle, nine-year and senior high schools
+
+
 def _status(
-    rng: random.Random, found_on: date, deadline: date, today: date
+    rng: random.Random, found_on: date, deadline: date, today: date, slowness: float = 1.0
 ) -> tuple[str, date | None, date | None]:
-    """Pick a status that fits the hazard's age: old ones are mostly closed, new ones mostly open."""
+    """Pick a status that fits the hazard's age: old ones are mostly closed, new ones mostly open.
+
+    Before its deadline a hazard is in progress; after it, most are rectified (fewer in slow
+    towns, whose rectifications also take longer); after four months nearly all are.
+    """
     age = (today - found_on).days
-    roll = rng.random()
-    closed_share = min(0.985, 0.2 + age / 60)
-    if roll < closed_share:
-        rectified = min(
-            today, found_on + timedelta(days=rng.randint(0, max(1, (deadline - found_on).days + 5)))
-        )
+    allowed = max(1, (deadline - found_on).days)
+    if age <= allowed:
+        closed_share = 0.15 + 0.6 * age / allowed
+    elif age <= 120:
+        closed_share = 0.975 / slowness**0.6
+    else:
+        closed_share = 0.99
+    if rng.random() < closed_share:
+        rectified = min(today, found_on + timedelta(days=rng.randint(0, int((allowed + 3) * slowness))))
         if rng.random() < 0.85 and rectified < today:
             return "verified", rectified, min(today, rectified + timedelta(days=rng.randint(1, 5)))
         return "rectified", rectified, None
@@ -68,7 +83,9 @@ def load_demo_hazards(days: int = 365) -> int:
     categories, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     for school in schools:
         rng = random.Random(f"demo-hazards-{school.code}")
-        size = 4 if school.kind == "grade_group" else (8 if school.kind == "teaching_point" else 14)
+        size = round(MONTHLY.get(school.kind, MONTHLY_DEFAULT) * rng.uniform(0.6, 1.4))
+        town = school.parent.code if school.parent.kind == "central" else ""
+        slowness = SLOW_TOWNS.get(town, 1.0)
         seq_by_year: dict[int, int] = {}
         for offset in sorted(rng.sample(range(days), k=min(days, size * 12))):
             found_on = today - timedelta(days=days - 1 - offset)
@@ -78,7 +95,7 @@ def load_demo_hazards(days: int = 365) -> int:
             deadline = found_on + timedelta(
                 days=rng.choice((0, 3, 7, 7, 14, 30)) + (20 if level != "general" else 0)
             )
-            status, rectified_on, verified_on = _status(rng, found_on, deadline, today)
+            status, rectified_on, verified_on = _status(rng, found_on, deadline, today, slowness)
             escalated_to = None
             if level == "major" and status in ("open", "rectifying"):
                 status, escalated_to = "escalated", bureau.id

@@ -9,6 +9,7 @@ from bureau.demo import district
 from bureau.demo.grid import load_demo_grid
 from bureau.demo.hazards import load_demo_hazards
 from bureau.demo.reporting import load_demo_notices, load_demo_reports, refresh_demo_flags
+from bureau.rollups.refresh import rebuild_all
 from tenancy.audit import set_actor
 from tenancy.extensions import db
 from tenancy.models import Operator, OrgUnit, Tenant, User
@@ -41,6 +42,7 @@ def load_demo() -> Tenant:
         load_demo_reports()
         load_demo_notices()
         refresh_demo_flags()
+        rebuild_all()  # the dashboards' figures, at once rather than after the nightly run
         db.session.commit()
     return tenant
 
