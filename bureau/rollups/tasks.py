@@ -3,7 +3,8 @@
 A school's change reaches the rollups through its flags job (bureau/flags/tasks.py), which
 submits "rollups.refresh_unit" keyed rollups:<unit id> once the flags are current, so a
 burst of changes is one refresh (coalesced three seconds). Moving or closing a unit
-refreshes the units whose subtrees changed. The nightly rebuild after the flags' nightly
+refreshes the units whose subtrees changed; changing the tenant's time zone or report due
+day rebuilds everything. The nightly rebuild after the flags' nightly
 pass brings in what only the calendar changes: hazards that went overdue, reports that
 fell due, a new month.
 """
@@ -14,6 +15,7 @@ from tenancy.jobs import Schedule, job, schedule, submit
 from tenancy.models import OrgUnit
 from tenancy.orgs.operations import units_changed
 from tenancy.scoping import current_tenant_id
+from tenancy.settings.store import setting_changed
 
 
 @job("rollups.refresh_unit", queue="rollups", coalesce_seconds=3)
@@ -39,6 +41,12 @@ def refresh_rollups_later(unit_id: int) -> None:
 def _units_changed(_sender, unit_ids: list[int], **_extra) -> None:
     for unit_id in unit_ids:
         refresh_rollups_later(unit_id)
+
+
+@setting_changed.connect
+def _setting_changed(_sender, key: str, **_extra) -> None:
+    if key in ("timezone", "report_due_day"):  # months and due times move: recompute everything
+        submit("rollups.rebuild", key="rollups:all")
 
 
 schedule(Schedule("rollups-nightly", "rollups.rebuild", "day", at_hour=0, at_minute=45))

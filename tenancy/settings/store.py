@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from blinker import Namespace
 from flask import g
 from sqlalchemy import select
 
@@ -32,6 +33,11 @@ def get_setting(key: str) -> Any:
     return cache[cache_key]
 
 
+# Sent with key=… when a tenant changes a setting, for what depends on it (the rollups count
+# reports by the due day and months in the tenant's time zone).
+setting_changed = Namespace().signal("tenant-setting-changed")
+
+
 def set_setting(key: str, value: Any) -> TenantSetting:
     """Override `key` for the current tenant (the caller records the audit event)."""
     if key not in DEFAULTS:
@@ -41,8 +47,11 @@ def set_setting(key: str, value: Any) -> TenantSetting:
     if row is None:
         row = TenantSetting(key=key, value=value)
         db.session.add(row)
+    elif row.value == value:
+        return row
     else:
         row.value = value
+    setting_changed.send(row, key=key)
     return row
 
 

@@ -172,3 +172,18 @@ def test_moving_a_school_moves_its_figures(app, world, run_jobs):
     with app.app_context(), tenant_context(world.alpha.id):
         assert _row("C1") is None or _row("C1").found == 0
         assert _row("C2").found == 1 and _row("ALPHA").found == 1
+
+
+def test_changing_the_report_due_day_rebuilds_the_rollups(app, world, run_jobs):
+    from tenancy.settings.store import set_setting
+
+    with app.app_context(), tenant_context(world.alpha.id):
+        _report("S21", 0)
+        set_setting("report_due_day", 12)
+        set_setting("report_due_day", 12)  # unchanged: no second request
+        db.session.commit()
+        items = db.session.scalars(select(OutboxItem).where(OutboxItem.job == "rollups.rebuild")).all()
+        assert [item.key for item in items] == ["rollups:all"]
+    run_jobs()
+    with app.app_context(), tenant_context(world.alpha.id):
+        assert _row("ALPHA").found == 1 and _row("C2").found == 1
