@@ -55,6 +55,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from bureau.dashboards.blueprint import bp as dashboards_bp
     from bureau.flags import api as flags_api
     from bureau.flags.blueprint import bp as flags_bp
     from bureau.home.blueprint import bp as home_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         submissions_bp,
         review_bp,
         flags_bp,
+        dashboards_bp,
     ):
         app.register_blueprint(blueprint)
 

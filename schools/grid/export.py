@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from schools.grid.kinds import KEY_AREA_NAMES, KIND_NAMES
 from schools.grid.queries import chart_rows
 from tenancy.models import OrgUnit
-from tenancy.tabular import safe_cell
+from tenancy.tabular import print_wide, safe_cell
 
 # Text starting with these is run as a formula (or split into one) by spreadsheet programs.
 
@@ -65,13 +65,8 @@ def chart_workbook(school: OrgUnit, day: date) -> bytes:
         sheet.append([safe_cell(value) for value in values])
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(indent=min(row.depth, 10))
         sheet.cell(row=sheet.max_row, column=len(COLUMNS)).number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
+    print_wide(sheet)
     sheet.auto_filter.ref = sheet.dimensions
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     # "&" starts a format code in Excel page headers.
     sheet.oddHeader.center.text = f"{school.name} 网格化管理责任图 {day.isoformat()}".replace("&", "&&")
     buffer = io.BytesIO()
