@@ -59,7 +59,7 @@ def workbook(title: str, columns: list[tuple[str, str, str, int]], rows: list[di
 def figure_columns() -> list[tuple[str, str, str, int]]:
     """The figures of a unit row (children, top schools, trend)."""
     return [
-        ("found", _("Found"), "int", 10),
+        ("found", _("Hazards found"), "int", 10),
         ("rectified", _("Rectified"), "int", 10),
         ("rectification_rate", _("Rectification rate"), "rate", 12),
         ("on_time_rate", _("Rectified on time"), "rate", 12),

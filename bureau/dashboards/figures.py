@@ -36,7 +36,7 @@ def trend(series: pd.DataFrame, drill: Callable[[str, str], str]) -> dict:
     months = [f"{period:%Y-%m}" for period in series.index]
     figure = go.Figure()
     for name, label, color in (
-        ("found", _("Found"), COLORS["found"]),
+        ("found", _("Hazards found"), COLORS["found"]),
         ("rectified", _("Rectified"), COLORS["rectified"]),
     ):
         figure.add_bar(

@@ -86,7 +86,7 @@ def change(tile) -> str:
         return ""
     if tile.is_rate:
         delta = round(delta * 100, 1)
-        text = f"{abs(delta):.1f} pt"
+        text = _("%(num).1f pt", num=abs(delta))
     else:
         text = str(abs(int(delta)))
     if delta == 0:

@@ -79,13 +79,13 @@ def test_children_export(web, district):
     login(web, district, "admin")
     sheet = _sheet(web, f"/dashboards/{district.orgs['ALPHA']}/export.xlsx?table=children")
     header = [cell.value for cell in sheet[1]]
-    assert header[:5] == ["Code", "Unit", "Kind", "Found", "Rectified"]
+    assert header[:5] == ["Code", "Unit", "Kind", "Hazards found", "Rectified"]
     assert sheet.freeze_panes == "A2"
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"C1", "C2", "D1"}
     c1 = dict(zip(header, rows["C1"], strict=True))
     assert c1["Unit"] == "城关镇中心学校"
-    assert (c1["Found"], c1["Rectified"], c1["Open"], c1["Overdue"]) == (5, 2, 3, 1)
+    assert (c1["Hazards found"], c1["Rectified"], c1["Open"], c1["Overdue"]) == (5, 2, 3, 1)
     assert c1["Rectification rate"] == pytest.approx(0.4)
     assert c1["On-time report rate"] is None  # no denominator: an empty cell, not 0
     assert sheet.cell(row=2, column=header.index("Rectification rate") + 1).number_format == "0.0%"
@@ -125,7 +125,7 @@ def test_other_tables_export(web, district, table):
         c1 = next(row for row in rows if row[0] == "城关镇中心学校")
         assert c1[rows[0].index("消防")] == 2 and c1[rows[0].index("饮食卫生")] == 1
     else:
-        assert rows[0][:3] == ("Month", "Found", "Rectified")
+        assert rows[0][:3] == ("Month", "Hazards found", "Rectified")
         assert len(rows) == 13  # the header and twelve months
         by_month = {row[0]: row for row in rows[1:]}
         assert by_month[month(district.m1)][1:3] == (4, 2)
