@@ -70,7 +70,7 @@ def heatmap(matrix: pd.DataFrame, drill: Callable[[int, str], str]) -> dict | No
     units = list(matrix.index)
     figure = go.Figure(
         go.Heatmap(
-            z=[[int(matrix.at[unit, code]) for code in columns] for unit in units],
+            z=matrix.loc[units, columns].to_numpy(dtype=int).tolist(),
             x=[CATEGORIES.get(code, code) for code in columns],
             y=[names.get(unit, str(unit)) for unit in units],
             customdata=[[drill(unit, code) for code in columns] for unit in units],

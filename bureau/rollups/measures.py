@@ -183,8 +183,10 @@ def report_events(scope: Scope, months: list[date]) -> list[Select]:
         OrgUnit.is_active,
         OrgUnit.kind.notin_(NOT_REPORTING),
     ]
+    reported = [Submission.tenant_id == scope.tenant_id, Submission.period >= due[0][0]]
     if scope.units is not None:
         units.append(OrgUnit.id.in_(scope.units))
+        reported.append(Submission.org_unit_id.in_(scope.units))
     expected = (
         select(OrgUnit.id.label("u"), periods.c.p, periods.c.due)
         .join(periods, periods.c.p >= local_month(OrgUnit.created_at, scope.zone, scope.offset_minutes))
@@ -198,7 +200,7 @@ def report_events(scope: Scope, months: list[date]) -> list[Select]:
             func.min(Submission.submitted_at).label("first_at"),
             func.max(flag(Submission.status.in_(REPORTED))).label("stands"),
         )
-        .where(Submission.tenant_id == scope.tenant_id, Submission.period >= due[0][0])
+        .where(*reported)
         .group_by(Submission.org_unit_id, Submission.period)
         .subquery("submitted")
     )
@@ -256,7 +258,7 @@ def own_rows(scope: Scope, months: list[date]) -> Select:
     flows = (
         select(stream.c.u, stream.c.p, *(func.sum(stream.c[name]).label(name) for name in EVENT_COLUMNS))
         .group_by(stream.c.u, stream.c.p)
-        .subquery("flows")
+        .cte("flows")  # read twice (firsts, dense): as a CTE it is computed once
     )
     firsts = select(flows.c.u, func.min(flows.c.p).label("first")).group_by(flows.c.u).subquery("firsts")
     calendar = rows_select("calendar", {"p": Date()}, [(month,) for month in months])

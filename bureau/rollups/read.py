@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bureau.rollups.measures import BUCKETS, category_rows, own_rows
 from bureau.rollups.models import CATEGORY_FIGURES, FLOWS, STOCKS, UNIT_FIGURES, CategoryMonth, UnitMonth
@@ -19,6 +19,7 @@ from schools.hazards.codes import CATEGORIES, LEVELS
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.orgs.kinds import SCHOOL_KINDS
+from tenancy.scoping import current_tenant_id
 
 DEFAULT_MONTHS = 12
 OWNERSHIP = ("public", "private")
@@ -102,15 +103,24 @@ def _records_rows(unit: OrgUnit, filters: Filters) -> pd.DataFrame:
     query = select(
         own.c.u.label("org_unit_id"), own.c.p.label("period"), *(own.c[name] for name in UNIT_FIGURES)
     ).where(own.c.p <= filters.last)
-    return pd.DataFrame(db.session.execute(query).all(), columns=["org_unit_id", "period", *UNIT_FIGURES])
+    return _frame(query, ["org_unit_id", "period", *UNIT_FIGURES])
 
 
-def _rollup_rows(unit_ids: list[int], last: date) -> pd.DataFrame:
+def _frame(query, columns: list[str]) -> pd.DataFrame:
+    """A DataFrame of a query's rows (plain tuples: pandas is slow on Row objects)."""
+    return pd.DataFrame([tuple(row) for row in db.session.execute(query)], columns=columns)
+
+
+def _rollup_rows(unit_ids: list[int], filters: Filters) -> pd.DataFrame:
     table = UnitMonth.__table__.c
+    # Core tables get no tenant filter from the session hook: naming the tenant also lets the
+    # primary key (tenant_id, org_unit_id, period) serve the query.
     query = select(table.org_unit_id, table.period, *(table[name] for name in UNIT_FIGURES)).where(
-        table.org_unit_id.in_(unit_ids), table.period <= last
+        table.tenant_id == current_tenant_id(),
+        table.org_unit_id.in_(unit_ids),
+        table.period.between(filters.first, filters.last),
     )
-    return pd.DataFrame(db.session.execute(query).all(), columns=["org_unit_id", "period", *UNIT_FIGURES])
+    return _frame(query, ["org_unit_id", "period", *UNIT_FIGURES])
 
 
 def _series(rows: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -124,7 +134,7 @@ def _series(rows: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def unit_series(unit: OrgUnit, filters: Filters) -> pd.DataFrame:
     """The unit's figures (its whole subtree) per month of the range."""
-    rows = _records_rows(unit, filters) if filters.from_records else _rollup_rows([unit.id], filters.last)
+    rows = _records_rows(unit, filters) if filters.from_records else _rollup_rows([unit.id], filters)
     return with_rates(_series(rows, filters))
 
 
@@ -138,12 +148,12 @@ def totals(series: pd.DataFrame) -> pd.Series:
 
 def children_table(unit: OrgUnit, filters: Filters) -> pd.DataFrame:
     """One row per child unit: its code, name, kind, flows over the range, stocks at the end, rates."""
-    children = db.session.execute(
+    children = (
         select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.kind, OrgUnit.is_private, OrgUnit.is_active)
         .where(OrgUnit.parent_id == unit.id)
         .order_by(OrgUnit.code)
-    ).all()
-    info = pd.DataFrame(children, columns=["org_unit_id", "code", "name", "kind", "is_private", "is_active"])
+    )
+    info = _frame(children, ["org_unit_id", "code", "name", "kind", "is_private", "is_active"])
     if filters.from_records:
         rows = _records_rows(unit, filters)
         child_of = _child_of(unit, rows["org_unit_id"].unique().tolist())
@@ -153,7 +163,7 @@ def children_table(unit: OrgUnit, filters: Filters) -> pd.DataFrame:
         if filters.kind or filters.ownership:
             info = info[info["org_unit_id"].isin(rows["org_unit_id"].unique())]
     else:
-        rows = _rollup_rows(info["org_unit_id"].tolist(), filters.last)
+        rows = _rollup_rows(info["org_unit_id"].tolist(), filters)
     figures = _range_figures(rows, filters)
     table = info.merge(figures, how="left", left_on="org_unit_id", right_index=True).fillna(
         {name: 0 for name in UNIT_FIGURES}
@@ -198,12 +208,16 @@ def category_matrix(unit: OrgUnit, filters: Filters, figure: str = "found") -> p
     names = dict(children)
     if unit.level == 1 and not filters.from_records:
         table = CategoryMonth.__table__.c
-        rows = db.session.execute(
-            select(table.org_unit_id, table.category, table[figure]).where(
-                table.org_unit_id.in_(names), table.period.between(filters.first, filters.last)
+        query = (
+            select(table.org_unit_id, table.category, func.sum(table[figure]))
+            .where(
+                table.tenant_id == current_tenant_id(),
+                table.org_unit_id.in_(names),
+                table.period.between(filters.first, filters.last),
             )
-        ).all()
-        frame = pd.DataFrame(rows, columns=["org_unit_id", "category", "value"])
+            .group_by(table.org_unit_id, table.category)
+        )
+        frame = _frame(query, ["org_unit_id", "category", "value"])
     else:
         frame = _records_categories(unit, filters, figure)
     matrix = frame.pivot_table(
@@ -216,17 +230,16 @@ def category_matrix(unit: OrgUnit, filters: Filters, figure: str = "found") -> p
 
 
 def _records_categories(unit: OrgUnit, filters: Filters, figure: str) -> pd.DataFrame:
-
     scope = make_scope(
         units=_subtree_units(unit, filters), category=filters.category or None, level=filters.level or None
     )
     detail = category_rows(scope, OrgUnit.id).subquery("detail")
-    rows = db.session.execute(
-        select(detail.c.u, detail.c.category, detail.c[figure]).where(
-            detail.c.p.between(filters.first, filters.last)
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["org_unit_id", "category", "value"])
+    query = (
+        select(detail.c.u, detail.c.category, func.sum(detail.c[figure]))
+        .where(detail.c.p.between(filters.first, filters.last))
+        .group_by(detail.c.u, detail.c.category)
+    )
+    frame = _frame(query, ["org_unit_id", "category", "value"])
     child_of = _child_of(unit, frame["org_unit_id"].unique().tolist())
     frame["org_unit_id"] = frame["org_unit_id"].map(child_of)
     return frame.dropna(subset=["org_unit_id"]).astype({"org_unit_id": int})
@@ -241,28 +254,25 @@ def top_schools(
         rows = rows[rows["period"] == filters.last]
     else:
         table = UnitMonth.__table__.c
-        rows = pd.DataFrame(
-            db.session.execute(
-                select(table.org_unit_id, table.period, *(table[name] for name in UNIT_FIGURES))
-                .join(OrgUnit, OrgUnit.id == table.org_unit_id)
-                .where(
-                    table.period == filters.last,
-                    OrgUnit.path.startswith(unit.path),
-                    OrgUnit.kind.notin_(("bureau", "central")),
-                    table[figure] > 0,
-                )
-                .order_by(table[figure].desc(), table.org_unit_id)
-                .limit(limit)
-            ).all(),
-            columns=["org_unit_id", "period", *UNIT_FIGURES],
+        query = (
+            select(table.org_unit_id, table.period, *(table[name] for name in UNIT_FIGURES))
+            .join(OrgUnit, OrgUnit.id == table.org_unit_id)
+            .where(
+                table.tenant_id == current_tenant_id(),
+                table.period == filters.last,
+                OrgUnit.path.startswith(unit.path),
+                OrgUnit.kind.notin_(("bureau", "central")),
+                table[figure] > 0,
+            )
+            .order_by(table[figure].desc(), table.org_unit_id)
+            .limit(limit)
         )
+        rows = _frame(query, ["org_unit_id", "period", *UNIT_FIGURES])
     rows = rows[rows[figure] > 0].sort_values([figure, "org_unit_id"], ascending=[False, True]).head(limit)
-    units = db.session.execute(
-        select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.parent_id).where(
-            OrgUnit.id.in_(rows["org_unit_id"].tolist())
-        )
-    ).all()
-    info = pd.DataFrame(units, columns=["org_unit_id", "code", "name", "parent_id"])
+    units = select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.parent_id).where(
+        OrgUnit.id.in_(rows["org_unit_id"].tolist())
+    )
+    info = _frame(units, ["org_unit_id", "code", "name", "parent_id"])
     return with_rates(
         info.merge(rows, on="org_unit_id").sort_values([figure, "code"], ascending=[False, True])
     )

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, delete, func, insert, literal, select, union_all
+from sqlalchemy import case, delete, func, insert, literal, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bureau.flags.models import Flag
@@ -113,6 +113,9 @@ def rebuild_all(now: datetime | None = None) -> RefreshResult:
     """Recompute every rollup row of the current tenant from the records."""
     scope = make_scope(now=now)
     tenant = literal(scope.tenant_id)
+    if db.engine.dialect.name == "postgresql":
+        # JIT compiling these wide CASE expressions costs more than it saves (~2.5 s of ~10 s on 1M hazards).
+        db.session.execute(text("SET LOCAL jit = off"))
     db.session.execute(delete(UnitMonth).where(UnitMonth.tenant_id == scope.tenant_id))
     db.session.execute(delete(CategoryMonth).where(CategoryMonth.tenant_id == scope.tenant_id))
     own = own_rows(scope, months_to_cover(scope)).subquery("own")
