@@ -27,7 +27,15 @@ TABLES = [
 ROUTES: dict[str, Route] = {endpoint: route for table in TABLES for endpoint, route in table.ROUTES.items()}
 
 # Open to everyone by design.
-PUBLIC = {"static", "auth.login", "auth.operator_login", "auth.set_language", "auth.logout", "openapi", "healthz"}
+PUBLIC = {
+    "static",
+    "auth.login",
+    "auth.operator_login",
+    "auth.set_language",
+    "auth.logout",
+    "openapi",
+    "healthz",
+}
 
 
 def test_every_route_is_in_the_table(app):

@@ -29,7 +29,10 @@ def objects(app, world) -> dict[str, int]:
         report_hazard(
             school,
             HazardInput(
-                found_on=tenant_today() - timedelta(days=3), location="操场", category="security", description="围墙破损"
+                found_on=tenant_today() - timedelta(days=3),
+                location="操场",
+                category="security",
+                description="围墙破损",
             ),
         )
         rebuild_all()

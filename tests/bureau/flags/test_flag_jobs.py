@@ -68,7 +68,10 @@ def _last_run_ms(app) -> float:
     """Milliseconds from the last change's commit (its outbox row) to the end of the job that handled it."""
     with app.app_context(), unscoped():
         item = db.session.scalar(
-            select(OutboxItem).where(OutboxItem.job == "flags.refresh_unit").order_by(OutboxItem.id.desc()).limit(1)
+            select(OutboxItem)
+            .where(OutboxItem.job == "flags.refresh_unit")
+            .order_by(OutboxItem.id.desc())
+            .limit(1)
         )
         return (item.finished_at - item.created_at).total_seconds() * 1000
 
