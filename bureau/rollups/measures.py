@@ -16,7 +16,7 @@ drill-down lists exactly the hazards a number counts.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, Integer, and_, case, cast, func, literal, or_, select, true, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from bureau.flags.models import Flag
@@ -267,9 +267,9 @@ def own_rows(scope: Scope, months: list[date]) -> Select:
         select(
             firsts.c.u,
             calendar.c.p,
-            *(func.coalesce(flows.c[name], 0).label(name) for name in FLOWS),
-            *(
-                func.sum(func.coalesce(flows.c[DELTAS[name]], 0)).over(**running).label(name)
+            *(cast(func.coalesce(flows.c[name], 0), Integer).label(name) for name in FLOWS),
+            *(  # running sums of sums are NUMERIC on PostgreSQL: back to integers
+                cast(func.sum(func.coalesce(flows.c[DELTAS[name]], 0)).over(**running), Integer).label(name)
                 for name in STOCKS
             ),
         )

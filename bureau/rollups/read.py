@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 
 from bureau.rollups.measures import BUCKETS, category_rows, own_rows
 from bureau.rollups.models import CATEGORY_FIGURES, FLOWS, STOCKS, UNIT_FIGURES, CategoryMonth, UnitMonth
@@ -209,7 +209,7 @@ def category_matrix(unit: OrgUnit, filters: Filters, figure: str = "found") -> p
     if unit.level == 1 and not filters.from_records:
         table = CategoryMonth.__table__.c
         query = (
-            select(table.org_unit_id, table.category, func.sum(table[figure]))
+            select(table.org_unit_id, table.category, cast(func.sum(table[figure]), Integer))
             .where(
                 table.tenant_id == current_tenant_id(),
                 table.org_unit_id.in_(names),
@@ -235,7 +235,7 @@ def _records_categories(unit: OrgUnit, filters: Filters, figure: str) -> pd.Data
     )
     detail = category_rows(scope, OrgUnit.id).subquery("detail")
     query = (
-        select(detail.c.u, detail.c.category, func.sum(detail.c[figure]))
+        select(detail.c.u, detail.c.category, cast(func.sum(detail.c[figure]), Integer))  # not NUMERIC
         .where(detail.c.p.between(filters.first, filters.last))
         .group_by(detail.c.u, detail.c.category)
     )
