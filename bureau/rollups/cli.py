@@ -13,7 +13,7 @@ from tenancy.jobs import run_outbox
 from tenancy.models import OutboxItem, Tenant
 from tenancy.scoping import tenant_context, unscoped
 
-JOB = "rollups.refresh_unit"
+JOBS = ("rollups.refresh_unit", "rollups.refresh_categories")  # unit rows first: they ask for categories
 
 
 @click.command("aggregate")
@@ -39,13 +39,16 @@ def aggregate_cli(tenant_code: str | None, full: bool) -> None:
                 db.session.commit()
                 done = f"{result.unit_rows} unit row(s), {result.category_rows} category row(s)"
             else:
-                keys = db.session.scalars(
-                    select(OutboxItem.key)
-                    .where(OutboxItem.job == JOB, OutboxItem.finished_at.is_(None))
-                    .distinct()
-                ).all()
-                db.session.commit()
-                for key in keys:
-                    run_outbox(tenant_id, JOB, key)
-                done = f"{len(keys)} pending unit refresh(es) run"
+                runs = 0
+                for job in JOBS:  # in order: unit refreshes ask for category refreshes
+                    keys = db.session.scalars(
+                        select(OutboxItem.key)
+                        .where(OutboxItem.job == job, OutboxItem.finished_at.is_(None))
+                        .distinct()
+                    ).all()
+                    db.session.commit()
+                    for key in keys:
+                        run_outbox(tenant_id, job, key)
+                    runs += len(keys)
+                done = f"{runs} pending refresh(es) run"
         click.echo(f"{code}: {done} in {time.perf_counter() - started:.2f} s")

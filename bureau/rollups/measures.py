@@ -16,7 +16,19 @@ drill-down lists exactly the hazards a number counts.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement, Select
 
 from bureau.flags.models import Flag
@@ -49,7 +61,11 @@ DELTAS = {
     "flags_open_end": "d_flags",
 }
 EVENT_COLUMNS = FLOWS + tuple(DELTAS[name] for name in STOCKS)
-NOT_REPORTING = NOT_SCHOOLS + ("grade_group",)  # grade groups report through their school
+NOT_REPORTING = NOT_SCHOOLS + ("grade_group",)
+# Constants written into the SQL (a bound parameter each would cost hundreds per statement).
+ZERO, ONE, MINUS_ONE = (
+    literal_column(text, Integer) for text in ("0", "1", "-1")
+)  # grade groups report through their school
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,7 @@ def _enters_overdue(today: date) -> ColumnElement:
 def _events(columns: dict[str, ColumnElement], unit: ColumnElement, period: ColumnElement) -> list:
     """One event row: the unit, the month, the given columns and zero for every other one."""
     return [unit.label("u"), period.label("p")] + [
-        columns.get(name, literal(0)).label(name) for name in EVENT_COLUMNS
+        columns.get(name, ZERO).label(name) for name in EVENT_COLUMNS
     ]
 
 
@@ -123,11 +139,11 @@ def hazard_events(scope: Scope) -> list[Select]:
         select(
             *_events(
                 {
-                    "found": literal(1),
+                    "found": ONE,
                     "found_serious": flag(Hazard.level == "serious"),
                     "found_major": major,
                     "found_closed": flag(Hazard.status.in_(CLOSED)),
-                    "d_open": literal(1),
+                    "d_open": ONE,
                     "d_major": major,
                 },
                 Hazard.org_unit_id,
@@ -137,11 +153,11 @@ def hazard_events(scope: Scope) -> list[Select]:
         select(
             *_events(
                 {
-                    "rectified": literal(1),
+                    "rectified": ONE,
                     "rectified_on_time": flag(or_(Hazard.deadline.is_(None), closed <= Hazard.deadline)),
                     "rect_days": days,
                     **buckets,
-                    "d_open": literal(-1),
+                    "d_open": MINUS_ONE,
                 },
                 Hazard.org_unit_id,
                 month_of(closed),
@@ -149,17 +165,15 @@ def hazard_events(scope: Scope) -> list[Select]:
         ).where(*where, Hazard.status.in_(CLOSED)),
         select(
             *_events(
-                {"verified": literal(1), "verified_major": major, "d_major": -major},
+                {"verified": ONE, "verified_major": major, "d_major": -major},
                 Hazard.org_unit_id,
                 month_of(verified),
             )
         ).where(*where, Hazard.status == "verified"),
         select(
-            *_events(
-                {"became_overdue": literal(1), "d_overdue": literal(1)}, Hazard.org_unit_id, month_of(start)
-            )
+            *_events({"became_overdue": ONE, "d_overdue": ONE}, Hazard.org_unit_id, month_of(start))
         ).where(*where, enters),
-        select(*_events({"d_overdue": literal(-1)}, Hazard.org_unit_id, month_of(closed))).where(
+        select(*_events({"d_overdue": MINUS_ONE}, Hazard.org_unit_id, month_of(closed))).where(
             *where, enters, closed.isnot(None)
         ),
     ]
@@ -209,7 +223,7 @@ def report_events(scope: Scope, months: list[date]) -> list[Select]:
         select(
             *_events(
                 {
-                    "reports_due": literal(1),
+                    "reports_due": ONE,
                     "reports_on_time": flag(and_(stands, submitted.c.first_at <= expected.c.due)),
                     "reports_late": flag(and_(stands, submitted.c.first_at > expected.c.due)),
                     "reports_missing": flag(~stands),
@@ -234,13 +248,11 @@ def flag_events(scope: Scope) -> list[Select]:
 
     return [
         select(
-            *_events(
-                {"flags_raised": literal(1), "d_flags": literal(1)}, Flag.org_unit_id, month(Flag.raised_at)
-            )
+            *_events({"flags_raised": ONE, "d_flags": ONE}, Flag.org_unit_id, month(Flag.raised_at))
         ).where(*where),
         select(
             *_events(
-                {"flags_cleared": literal(1), "d_flags": literal(-1)},
+                {"flags_cleared": ONE, "d_flags": MINUS_ONE},
                 Flag.org_unit_id,
                 month(Flag.cleared_at),
             )
@@ -293,31 +305,31 @@ def category_rows(scope: Scope, level2: ColumnElement) -> Select:
             level2.label("u"),
             month_of(Hazard.found_on).label("p"),
             Hazard.category.label("category"),
-            literal(1).label("found"),
+            ONE.label("found"),
             flag(Hazard.level == "major").label("found_major"),
-            literal(0).label("rectified"),
-            literal(0).label("rectified_on_time"),
-            literal(0).label("became_overdue"),
+            ZERO.label("rectified"),
+            ZERO.label("rectified_on_time"),
+            ZERO.label("became_overdue"),
         ),
         select(
             level2.label("u"),
             month_of(closed).label("p"),
             Hazard.category.label("category"),
-            literal(0),
-            literal(0),
-            literal(1),
+            ZERO,
+            ZERO,
+            ONE,
             flag(or_(Hazard.deadline.is_(None), closed <= Hazard.deadline)),
-            literal(0),
+            ZERO,
         ).where(Hazard.status.in_(CLOSED)),
         select(
             level2.label("u"),
             month_of(overdue_from()).label("p"),
             Hazard.category.label("category"),
-            literal(0),
-            literal(0),
-            literal(0),
-            literal(0),
-            literal(1),
+            ZERO,
+            ZERO,
+            ZERO,
+            ZERO,
+            ONE,
         ).where(_enters_overdue(scope.today)),
     ]
     parts = [

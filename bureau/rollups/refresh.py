@@ -6,7 +6,9 @@ category detail of the level-2 units from the ledger and the bureau's as their s
 
 Refresh of one unit (incremental): its rows become its own records plus its children's rows;
 the difference from its old rows is added to each ancestor's rows, so the bureau's cost does
-not grow with the number of schools. The same for the category detail of its level-2 unit.
+not grow with the number of schools. The category detail of its level-2 unit is recomputed
+separately (refresh_categories, its own job coalesced per level-2 unit: one central school's
+subtree costs more than one school, and many of its schools' changes need only one run).
 Both paths give identical tables (tests/bureau/rollups/test_rollup_properties.py).
 """
 
@@ -214,12 +216,22 @@ def refresh_unit(unit: OrgUnit, now: datetime | None = None) -> None:
     ancestors = unit.ancestor_ids[:-1]
     _carry(UnitMonth, ("period",), UNIT_FIGURES, _difference(new, old), ancestors, scope.tenant_id)
 
+
+def category_owner(unit: OrgUnit) -> OrgUnit:
+    """The unit whose category detail a change at `unit` touches: its level-2 unit, or the bureau."""
+    return unit.parent if unit.level == 3 else unit
+
+
+def refresh_categories(unit: OrgUnit, now: datetime | None = None) -> None:
+    """Recompute the category detail of a level-2 unit from its subtree's records and carry the
+    difference to the bureau (for the bureau itself: the sum of its level-2 units)."""
+    db.session.execute(select(OrgUnit.id).where(OrgUnit.id == unit.id).with_for_update())
+    scope = make_scope(now=now)
     if unit.level == 1:
         _rebuild_root_categories(scope)
         return
-    level2 = unit if unit.level == 2 else unit.parent
     subtree = select(OrgUnit.id).where(
-        OrgUnit.tenant_id == scope.tenant_id, OrgUnit.path.startswith(level2.path)
+        OrgUnit.tenant_id == scope.tenant_id, OrgUnit.path.startswith(unit.path)
     )
     detail = category_rows(make_scope(units=subtree, now=scope.now), _level2_of_hazard()).subquery("detail")
     rows = select(
@@ -229,7 +241,7 @@ def refresh_unit(unit: OrgUnit, now: datetime | None = None) -> None:
         detail.c.category,
         *(detail.c[n] for n in CATEGORY_FIGURES),
     )
-    old = _take(CategoryMonth, scope.tenant_id, level2.id, ("period", "category"), CATEGORY_FIGURES)
+    old = _take(CategoryMonth, scope.tenant_id, unit.id, ("period", "category"), CATEGORY_FIGURES)
     new = _put(
         CategoryMonth,
         ["tenant_id", "org_unit_id", "period", "category"],
@@ -242,7 +254,7 @@ def refresh_unit(unit: OrgUnit, now: datetime | None = None) -> None:
         ("period", "category"),
         CATEGORY_FIGURES,
         _difference(new, old),
-        level2.ancestor_ids[:-1],
+        unit.ancestor_ids[:-1],
         scope.tenant_id,
     )
 

@@ -2,14 +2,15 @@
 
 A school's change reaches the rollups through its flags job (bureau/flags/tasks.py), which
 submits "rollups.refresh_unit" keyed rollups:<unit id> once the flags are current, so a
-burst of changes is one refresh (coalesced three seconds). Moving or closing a unit
+burst of changes is one refresh (coalesced three seconds); it then asks for the category
+detail of the school's central school, coalesced thirty seconds per central school. Moving or closing a unit
 refreshes the units whose subtrees changed; changing the tenant's time zone or report due
 day rebuilds everything. The nightly rebuild after the flags' nightly
 pass brings in what only the calendar changes: hazards that went overdue, reports that
 fell due, a new month.
 """
 
-from bureau.rollups.refresh import rebuild_all, refresh_unit
+from bureau.rollups.refresh import category_owner, rebuild_all, refresh_categories, refresh_unit
 from tenancy.extensions import db
 from tenancy.jobs import Schedule, job, schedule, submit
 from tenancy.models import OrgUnit
@@ -18,12 +19,27 @@ from tenancy.scoping import current_tenant_id
 from tenancy.settings.store import setting_changed
 
 
+def _unit(org_unit_id: int) -> OrgUnit | None:
+    unit = db.session.get(OrgUnit, org_unit_id)
+    return unit if unit is not None and unit.tenant_id == current_tenant_id() else None
+
+
 @job("rollups.refresh_unit", queue="rollups", coalesce_seconds=3)
 def refresh_unit_job(org_unit_id: int) -> None:
-    """Recompute one unit's rollup rows and carry the difference to its ancestors."""
-    unit = db.session.get(OrgUnit, org_unit_id)
-    if unit is not None and unit.tenant_id == current_tenant_id():
+    """Recompute one unit's rollup rows, carry the difference to its ancestors, ask for its categories."""
+    unit = _unit(org_unit_id)
+    if unit is not None:
         refresh_unit(unit)
+        owner = category_owner(unit)
+        submit("rollups.refresh_categories", key=f"categories:{owner.id}", org_unit_id=owner.id)
+
+
+@job("rollups.refresh_categories", queue="rollups", coalesce_seconds=30)
+def refresh_categories_job(org_unit_id: int) -> None:
+    """Recompute a level-2 unit's category detail (the bureau's heatmap reads it)."""
+    unit = _unit(org_unit_id)
+    if unit is not None:
+        refresh_categories(unit)
 
 
 @job("rollups.rebuild", queue="rollups")

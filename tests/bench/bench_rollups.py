@@ -20,7 +20,9 @@ prints these figures, then a summary with PASS/MISS per target; the exit status 
    Baseline for the same school: one INSERT … SELECT own_rows(units=[school]) … ON CONFLICT DO UPDATE
    of its own rows only + commit (it rewrites the values refresh_unit just wrote, or runs before the
    change, so the tables stay right). Median and p95 of both. Targets: median ratio <= 3, median
-   <= 50 ms. The changes are undone afterwards and the tables checked against the records.
+   <= 50 ms. Also timed, without a target: the school's central school's category detail
+   (`refresh_categories`), a job of its own coalesced per central school. The changes are undone
+   afterwards and the tables checked against the records.
 3. HTTP under load (--skip-http leaves it out). gunicorn as bureau/launcher.py starts it (2 workers,
    4 threads, bureau.wsgi:app) on a free loopback port, on the same database and Redis db 14 with a
    temporary instance folder; --clients threads with keep-alive http.client connections load each
@@ -70,9 +72,11 @@ from bureau.rollups.models import (  # noqa: E402
 from bureau.rollups.refresh import (  # noqa: E402
     _insert,
     _level2_of_hazard,
+    category_owner,
     make_scope,
     months_to_cover,
     rebuild_all,
+    refresh_categories,
     refresh_unit,
 )
 from schools.hazards.models import OPEN_STATUSES, Hazard  # noqa: E402
@@ -354,6 +358,12 @@ def refresh_and_commit(school_id: int) -> None:
     db.session.commit()
 
 
+def categories_and_commit(school_id: int) -> None:
+    """The school's central school's category detail (its own job, coalesced per central school)."""
+    refresh_categories(category_owner(db.session.get(OrgUnit, school_id)), now=NOW)
+    db.session.commit()
+
+
 def undo(tenant_id: int, changes: list[Change]) -> None:
     """Put the changed hazards back and refresh their schools (untimed)."""
     hazards = Hazard.__table__
@@ -361,6 +371,7 @@ def undo(tenant_id: int, changes: list[Change]) -> None:
         db.session.execute(update(hazards).where(hazards.c.id == change.hazard_id).values(**change.before))
         db.session.commit()
         refresh_and_commit(change.school_id)
+        categories_and_commit(change.school_id)
 
 
 def bench_incremental(app, tenant_id: int, root_id: int, samples: int, seed: int, summary: Summary) -> None:
@@ -371,7 +382,7 @@ def bench_incremental(app, tenant_id: int, root_id: int, samples: int, seed: int
             db.session.scalars(select(OrgUnit.id).where(OrgUnit.level == 3).order_by(OrgUnit.id))
         )
         months = months_to_cover(make_scope(now=NOW))  # tenant-wide: the baseline does not pay for it
-        refresh_times, baseline_times, changes = [], [], []
+        refresh_times, baseline_times, category_times, changes = [], [], [], []
         for index, school_id in enumerate(rnd.sample(school_ids, min(samples, len(school_ids)))):
             # The baseline writes the current own rows; before a change, or after refresh_unit wrote them.
             if index % 2 == 0:
@@ -380,6 +391,7 @@ def bench_incremental(app, tenant_id: int, root_id: int, samples: int, seed: int
             if change is not None:
                 changes.append(change)
             refresh_times.append(timed(refresh_and_commit, school_id))
+            category_times.append(timed(categories_and_commit, school_id))
             if index % 2 == 1:
                 baseline_times.append(timed(upsert_own_rows, tenant_id, school_id, months))
         undo(tenant_id, changes)
@@ -390,6 +402,10 @@ def bench_incremental(app, tenant_id: int, root_id: int, samples: int, seed: int
     print(f"refresh_unit+commit ms: median {median:.1f}  p95 {p95_ms(refresh_times):.1f}")
     print(
         f"own-rows upsert+commit ms: median {median_ms(baseline_times):.1f}  p95 {p95_ms(baseline_times):.1f}"
+    )
+    print(
+        f"central school's category detail (own job, coalesced 30 s) ms: median {median_ms(category_times):.1f}"
+        f"  p95 {p95_ms(category_times):.1f}"
     )
     print(f"refresh_to_raw_ratio: {ratio:.2f} (target <= {MAX_REFRESH_RATIO:g})")
     print(f"tables after refresh + undo equal the records: {'yes' if match else 'NO'}")
