@@ -42,6 +42,19 @@ def use_tenant(code: str) -> Tenant:
     return tenant
 
 
+def tenants_to_run(code: str | None) -> list[tuple[int, str]]:
+    """(id, code) of the tenant CODE, or of every active tenant when no code is given."""
+    if code:
+        tenant = use_tenant(code)
+        return [(tenant.id, tenant.code)]
+    act_as_cli()
+    with unscoped():
+        rows = db.session.execute(
+            select(Tenant.id, Tenant.code).where(Tenant.is_active).order_by(Tenant.code)
+        )
+        return [tuple(row) for row in rows]
+
+
 @tenant_cli.command("create")
 @click.argument("code")
 @click.argument("name")

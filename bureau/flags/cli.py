@@ -4,14 +4,12 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from bureau.flags.operations import refresh_all
 from bureau.flags.queries import tenant_open_flags
-from tenancy.cli import act_as_cli, use_tenant
+from tenancy.cli import tenants_to_run
 from tenancy.extensions import db
-from tenancy.models import Tenant
-from tenancy.scoping import tenant_context, unscoped
+from tenancy.scoping import tenant_context
 
 
 @click.command("flags")
@@ -20,17 +18,8 @@ from tenancy.scoping import tenant_context, unscoped
 @with_appcontext
 def flags_cli(tenant_code: str | None, as_json: bool) -> None:
     """Recompute every school's flags (one tenant or all) and list the open ones."""
-    if tenant_code:
-        tenant = use_tenant(tenant_code)
-        tenants = [(tenant.id, tenant.code)]
-    else:
-        act_as_cli()
-        with unscoped():
-            tenants = db.session.execute(
-                select(Tenant.id, Tenant.code).where(Tenant.is_active).order_by(Tenant.code)
-            ).all()
     listing = []
-    for tenant_id, code in tenants:
+    for tenant_id, code in tenants_to_run(tenant_code):
         with tenant_context(tenant_id):
             changes = refresh_all()
             db.session.commit()

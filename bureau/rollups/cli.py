@@ -7,11 +7,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from bureau.rollups.refresh import rebuild_all
-from tenancy.cli import act_as_cli, use_tenant
+from tenancy.cli import tenants_to_run
 from tenancy.extensions import db
 from tenancy.jobs import run_outbox
-from tenancy.models import OutboxItem, Tenant
-from tenancy.scoping import tenant_context, unscoped
+from tenancy.models import OutboxItem
+from tenancy.scoping import tenant_context
 
 JOBS = ("rollups.refresh_unit", "rollups.refresh_categories")  # unit rows first: they ask for categories
 
@@ -22,16 +22,7 @@ JOBS = ("rollups.refresh_unit", "rollups.refresh_categories")  # unit rows first
 @with_appcontext
 def aggregate_cli(tenant_code: str | None, full: bool) -> None:
     """Run the pending rollup refreshes now, or with --full recompute all rollups."""
-    if tenant_code:
-        tenant = use_tenant(tenant_code)
-        tenants = [(tenant.id, tenant.code)]
-    else:
-        act_as_cli()
-        with unscoped():
-            tenants = db.session.execute(
-                select(Tenant.id, Tenant.code).where(Tenant.is_active).order_by(Tenant.code)
-            ).all()
-    for tenant_id, code in tenants:
+    for tenant_id, code in tenants_to_run(tenant_code):
         started = time.perf_counter()
         with tenant_context(tenant_id):
             if full:
