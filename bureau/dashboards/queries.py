@@ -15,13 +15,13 @@ from sqlalchemy import Select, func, select
 
 from bureau.flags.queries import board_order, counts_by_kind, visible_flags, with_units
 from bureau.review.escalations.queries import receiving_units
-from bureau.rollups.measures import HAZARD_MEASURES, hazard_condition, month_end
+from bureau.rollups.measures import HAZARD_MEASURES, hazard_condition
 from bureau.rollups.read import Filters, totals, unit_series
 from schools.grid.queries import keeper_only
 from schools.hazards.access import keeper_filter, visible_hazards
 from schools.hazards.models import OPEN_STATUSES, Hazard
 from schools.hazards.queries import escalated_to, overdue_condition
-from schools.submissions.due import current_period, due_at
+from schools.submissions.due import current_period, due_at, month_end
 from schools.submissions.models import Submission
 from schools.submissions.queries import MonthRow, review_queue
 from schools.units import NOT_SCHOOLS

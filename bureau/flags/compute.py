@@ -35,7 +35,7 @@ from schools.grid.models import CellOwnership, GridCell
 from schools.grid.queries import cell_exists_on, period_covers
 from schools.hazards.models import Hazard
 from schools.hazards.queries import overdue_condition
-from schools.submissions.due import due_at
+from schools.submissions.due import add_months, due_at
 from schools.submissions.models import Submission
 from schools.submissions.operations import reports_upward
 from schools.units import keeps_records
@@ -58,12 +58,6 @@ Expected = dict[int, dict[Key, dict[str, Any]]]
 def month_start(day: date) -> date:
     """Return the first day of the month of `day`."""
     return day.replace(day=1)
-
-
-def add_months(period: date, months: int) -> date:
-    """Return the first day of the month `months` after (or before, when negative) `period`."""
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def flag_units(units: Iterable[OrgUnit]) -> list[OrgUnit]:

@@ -35,7 +35,7 @@ from bureau.flags.models import Flag
 from bureau.rollups.models import FLOWS, STOCKS
 from bureau.rollups.sql import days_between, flag, later_of, local_month, month_of, next_day, rows_select
 from schools.hazards.models import Hazard
-from schools.submissions.due import due_at
+from schools.submissions.due import due_at, month_end
 from schools.submissions.models import Submission
 from schools.units import NOT_SCHOOLS
 from tenancy.models import OrgUnit
@@ -341,12 +341,6 @@ def category_rows(scope: Scope, level2: ColumnElement) -> Select:
     return select(
         stream.c.u, stream.c.p, stream.c.category, *(func.sum(stream.c[name]).label(name) for name in names)
     ).group_by(stream.c.u, stream.c.p, stream.c.category)
-
-
-def month_end(period: date) -> date:
-    """The last day of the month starting at `period`."""
-    following = date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 HAZARD_MEASURES = (

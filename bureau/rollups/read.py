@@ -15,8 +15,9 @@ from sqlalchemy import Integer, cast, func, select
 
 from bureau.rollups.measures import BUCKETS, category_rows, own_rows
 from bureau.rollups.models import CATEGORY_FIGURES, FLOWS, STOCKS, UNIT_FIGURES, CategoryMonth, UnitMonth
-from bureau.rollups.refresh import add_months, make_scope, months_to_cover
+from bureau.rollups.refresh import make_scope, months_to_cover
 from schools.hazards.codes import CATEGORIES, LEVELS
+from schools.submissions.due import add_months
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.orgs.kinds import SCHOOL_KINDS

@@ -23,6 +23,7 @@ from bureau.flags.models import Flag
 from bureau.rollups.measures import Scope, category_rows, own_rows
 from bureau.rollups.models import CATEGORY_FIGURES, UNIT_FIGURES, CategoryMonth, UnitMonth
 from schools.hazards.models import Hazard
+from schools.submissions.due import add_months
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, utcnow
 from tenancy.scoping import current_tenant_id, tenant_root
@@ -53,11 +54,6 @@ def make_scope(units=None, *, now: datetime | None = None, **filters) -> Scope:
         units=units,
         **filters,
     )
-
-
-def add_months(period: date, months: int) -> date:
-    index = period.year * 12 + period.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def months_to_cover(scope: Scope) -> list[date]:

@@ -21,6 +21,17 @@ def next_period(period: date) -> date:
     return date(period.year + (period.month == 12), period.month % 12 + 1, 1)
 
 
+def add_months(period: date, months: int) -> date:
+    """Return the first day of the month `months` after (or before, when negative) `period`."""
+    index = period.year * 12 + period.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(period: date) -> date:
+    """Return the last day of the month starting at `period`."""
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
+
+
 def due_at(period: date) -> datetime:
     """Return when the report of the month starting at `period` is due, in UTC."""
     following = next_period(period)

@@ -18,23 +18,18 @@ rectification date, so it counts as open again — the report freezes what was k
 A school's report covers its own ledger and its grade groups' (its subtree).
 """
 
-import calendar
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
 from schools.hazards.models import OPEN_STATUSES, Hazard
+from schools.submissions.due import month_end
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 
 SNAPSHOT_FORMAT = 1
 MEASURES = ("found", "rectified", "verified", "open", "overdue")
-
-
-def month_end(period: date) -> date:
-    """Return the last day of the month starting at `period`."""
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
 def _conditions(start: date, end: date) -> dict[str, Any]:

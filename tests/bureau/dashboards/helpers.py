@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from bureau.rollups.refresh import add_months, rebuild_all
+from bureau.rollups.refresh import rebuild_all
 from schools.hazards.models import Hazard
+from schools.submissions.due import add_months
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.scoping import tenant_context

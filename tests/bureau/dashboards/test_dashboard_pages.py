@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bureau.rollups.refresh import add_months
+from schools.submissions.due import add_months
 from tests.bureau.dashboards.helpers import login, month
 
 

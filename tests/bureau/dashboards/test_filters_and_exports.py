@@ -6,7 +6,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from bureau.rollups.refresh import add_months
+from schools.submissions.due import add_months
 from tests.bureau.dashboards.helpers import login, month
 
 

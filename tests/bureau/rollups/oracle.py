@@ -12,10 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bureau.flags.models import Flag
-from bureau.rollups.measures import month_end
-from bureau.rollups.refresh import add_months
 from schools.hazards.models import Hazard
-from schools.submissions.due import due_at
+from schools.submissions.due import add_months, due_at, month_end
 from schools.submissions.models import Submission
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
