@@ -13,7 +13,7 @@ Both paths give identical tables (tests/bureau/rollups/test_rollup_properties.py
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import case, delete, func, insert, literal, select, text, union_all
@@ -229,7 +229,7 @@ def refresh_categories(unit: OrgUnit, now: datetime | None = None) -> None:
     subtree = select(OrgUnit.id).where(
         OrgUnit.tenant_id == scope.tenant_id, OrgUnit.path.startswith(unit.path)
     )
-    detail = category_rows(make_scope(units=subtree, now=scope.now), _level2_of_hazard()).subquery("detail")
+    detail = category_rows(replace(scope, units=subtree), _level2_of_hazard()).subquery("detail")
     rows = select(
         literal(scope.tenant_id),
         detail.c.u,
@@ -278,12 +278,16 @@ def _put(model, columns: list[str], keys: tuple[str, ...], figures: tuple[str, .
 
 
 def _difference(new: Rows, old: Rows) -> Rows:
-    zero = ()
+    """new − old per key (a missing row counts as zeros); keys whose change is all zero are left out."""
     result = {}
     for key in new.keys() | old.keys():
-        after, before = new.get(key, zero), old.get(key, zero)
-        width = len(after or before)
-        change = tuple((after[i] if after else 0) - (before[i] if before else 0) for i in range(width))
+        after, before = new.get(key), old.get(key)
+        if before is None:
+            change = after
+        elif after is None:
+            change = tuple(-value for value in before)
+        else:
+            change = tuple(a - b for a, b in zip(after, before, strict=True))
         if any(change):
             result[key] = change
     return result
