@@ -64,14 +64,26 @@ def _register_blueprints(app: Flask) -> None:
     from bureau.review.blueprint import bp as review_bp
     from bureau.review.escalations.blueprint import bp as escalations_bp
     from bureau.rollups import api as rollups_api
+    from schools.contacts import api as contacts_api
+    from schools.contacts.blueprint import bp as contacts_bp
+    from schools.drills import api as drills_api
+    from schools.drills.blueprint import bp as drills_bp
+    from schools.duty import api as duty_api
+    from schools.duty.blueprint import bp as duty_bp
     from schools.grid import api as grid_api
     from schools.grid.blueprint import bp as grid_bp
     from schools.hazards import api as hazards_api
     from schools.hazards.blueprint import bp as hazards_bp
+    from schools.incidents import api as incidents_api
+    from schools.incidents.blueprint import bp as incidents_bp
     from schools.ledgers import api as ledgers_api
     from schools.ledgers.blueprint import bp as ledgers_bp
+    from schools.letters import api as letters_api
+    from schools.letters.blueprint import bp as letters_bp
     from schools.submissions import api as submissions_api
     from schools.submissions.blueprint import bp as submissions_bp
+    from schools.zeroreports import api as zeroreports_api
+    from schools.zeroreports.blueprint import bp as zeroreports_bp
     from tenancy.auditlog.blueprint import bp as auditlog_bp
     from tenancy.auth.blueprint import bp as auth_bp
     from tenancy.orgs import api as orgs_api
@@ -98,6 +110,12 @@ def _register_blueprints(app: Flask) -> None:
         review_bp,
         flags_bp,
         dashboards_bp,
+        contacts_bp,
+        drills_bp,
+        duty_bp,
+        incidents_bp,
+        letters_bp,
+        zeroreports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -112,6 +130,12 @@ def _register_blueprints(app: Flask) -> None:
         flags_api,
         notices_api,
         rollups_api,
+        contacts_api,
+        drills_api,
+        duty_api,
+        incidents_api,
+        letters_api,
+        zeroreports_api,
     ):
         module.register(api)
     app.register_blueprint(api)

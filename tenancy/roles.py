@@ -57,6 +57,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Monthly reports: schools submit, central schools review theirs, the bureau reviews all.
     "report.submit": frozenset({Role.SCHOOL_ADMIN}),
     "report.review": frozenset({Role.CENTRAL_REVIEWER, Role.BUREAU_STAFF, Role.BUREAU_ADMIN}),
+    # The rest of a school's safety work (SPEC §6): the school records its own.
+    "drill.record": frozenset({Role.SCHOOL_ADMIN}),
+    "incident.report": frozenset({Role.SCHOOL_ADMIN}),
+    "contact.manage": frozenset({Role.SCHOOL_ADMIN}),
+    "duty.manage": frozenset({Role.SCHOOL_ADMIN}),
+    # Responsibility letters are issued by every level to the one below (and inside a school).
+    "letter.manage": frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTRAL_REVIEWER, Role.SCHOOL_ADMIN}
+    ),
+    # Zero-report periods: the bureau switches them on and off, schools report daily.
+    "zeroreport.manage": frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}),
+    "zeroreport.submit": frozenset({Role.SCHOOL_ADMIN}),
 }
 
 

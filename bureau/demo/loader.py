@@ -6,9 +6,15 @@ import random
 from sqlalchemy import select
 
 from bureau.demo import district
+from bureau.demo.contacts import load_demo_contacts
+from bureau.demo.drills import load_demo_drills
+from bureau.demo.duty import load_demo_duty
 from bureau.demo.grid import load_demo_grid
 from bureau.demo.hazards import load_demo_hazards
+from bureau.demo.incidents import load_demo_incidents
+from bureau.demo.letters import load_demo_letters
 from bureau.demo.reporting import load_demo_notices, load_demo_reports, refresh_demo_flags
+from bureau.demo.zeroreports import load_demo_zeroreports
 from bureau.rollups.refresh import rebuild_all
 from tenancy.audit import set_actor
 from tenancy.extensions import db
@@ -41,6 +47,12 @@ def load_demo() -> Tenant:
         load_demo_grid()
         load_demo_reports()
         load_demo_notices()
+        load_demo_contacts()
+        load_demo_drills()
+        load_demo_duty()
+        load_demo_incidents()
+        load_demo_letters()
+        load_demo_zeroreports()
         refresh_demo_flags()
         rebuild_all()  # the dashboards' figures, at once rather than after the nightly run
         db.session.commit()

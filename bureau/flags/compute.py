@@ -31,20 +31,25 @@ from sqlalchemy import and_, exists, or_, select
 
 from bureau.flags.models import FLAG_KINDS
 from bureau.notices import models as notice_models
+from schools.drills.flags import drill_flags
+from schools.duty.flags import duty_flags
 from schools.grid.models import CellOwnership, GridCell
 from schools.grid.queries import cell_exists_on, period_covers
 from schools.hazards.models import Hazard
 from schools.hazards.queries import overdue_condition
+from schools.incidents.flags import incident_flags
 from schools.submissions.due import add_months, due_at
 from schools.submissions.models import Submission
 from schools.submissions.operations import reports_upward
 from schools.units import keeps_records
+from schools.zeroreports.flags import zero_report_flags
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.settings.store import tenant_timezone
 
-# The kinds this module computes; flags of other kinds (drills, incidents…) are left alone.
 COMPUTED_KINDS = FLAG_KINDS
+# The rules of the other safety work, each in its feature: rule(units, now, today, result).
+FEATURE_RULES = (drill_flags, incident_flags, duty_flags, zero_report_flags)
 REPORT_MONTHS = 12  # how far back a missing monthly report stays flagged
 REPORTED = ("submitted", "approved")  # a month with a version in one of these has its report
 AWAITING_ANSWER = getattr(notice_models, "AWAITING_ANSWER", ("issued", "rejected"))
@@ -80,6 +85,8 @@ def expected_flags(units: Iterable[OrgUnit], now: datetime) -> Expected:
         _hazards(chunk, today, result)
         _blind_spots(chunk, today, result)
         _notices(chunk, today, result)
+        for rule in FEATURE_RULES:
+            rule(chunk, now, today, result)
     return result
 
 

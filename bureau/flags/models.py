@@ -15,6 +15,10 @@ FLAG_KINDS = (
     "major_unverified",  # a major hazard not yet verified (挂牌督办)
     "grid_blind_spot",  # a grid cell with no owner today (监管盲区)
     "notice_unanswered",  # a rectification notice unanswered past its deadline
+    "drill_missed",  # a required drill not held in its month, quarter or semester (schools/drills)
+    "incident_late",  # an incident reported more than one hour after it happened (schools/incidents)
+    "duty_gap",  # a day without a duty person or leader on duty (schools/duty)
+    "zero_report_missing",  # a daily zero-report not made by its deadline (schools/zeroreports)
 )
 
 

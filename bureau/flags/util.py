@@ -10,6 +10,10 @@ KIND_LABELS = {
     "major_unverified": _l("Major hazard not verified"),
     "grid_blind_spot": _l("Grid blind spot"),
     "notice_unanswered": _l("Notice unanswered past its deadline"),
+    "drill_missed": _l("Required drill missed"),
+    "incident_late": _l("Incident reported late"),
+    "duty_gap": _l("Duty roster gap"),
+    "zero_report_missing": _l("Zero-report missing"),
 }
 
 

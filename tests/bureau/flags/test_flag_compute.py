@@ -227,12 +227,12 @@ def test_refreshing_twice_changes_nothing_and_a_recurrence_is_a_new_flag(alpha):
 def test_flags_of_other_kinds_and_duplicates(alpha):
     hazard = overdue_hazard()
     school = unit("S11")
-    other = Flag(org_unit_id=school.id, kind="drill_missed", subject="semester:2026-1", details={})
+    other = Flag(org_unit_id=school.id, kind="retired_kind", subject="semester:2026-1", details={})
     twin = Flag(org_unit_id=school.id, kind="hazard_overdue", subject=f"hazard:{hazard.id}", details={})
     db.session.add_all([other, twin])
     db.session.flush()
     changes = refresh_unit(school)
-    # The drill flag belongs to another module: left alone. The one hazard flag stays open, no duplicate.
+    # A kind no rule computes (e.g. one retired since) is left alone. The one hazard flag stays open, no duplicate.
     assert other.cleared_at is None and twin.cleared_at is None
     assert changes.raised == 0 and changes.updated == 1
     db.session.add(

@@ -1,0 +1,1 @@
+"""Joint-prevention contacts (联防联控): each school's partner units, gaps."""

@@ -1,0 +1,7 @@
+"""/api/v1 endpoints of contacts."""
+
+from flask import Blueprint
+
+
+def register(bp: Blueprint) -> None:
+    """Add this feature's endpoints to the API blueprint."""

@@ -1,0 +1,5 @@
+"""URL rules of the contacts pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("contacts", __name__, url_prefix="/schools/<int:school_id>/contacts")

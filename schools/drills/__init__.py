@@ -1,0 +1,1 @@
+"""Drills (应急疏散演练): records, the frequency rules, the calendar of what is due."""

@@ -1,0 +1,5 @@
+"""URL rules of the zeroreports pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("zeroreports", __name__, url_prefix="/zero-reports")
