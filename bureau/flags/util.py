@@ -55,4 +55,19 @@ def subject_url(subject: str, org_unit_id: int) -> str | None:
         return reports_url(org_unit_id, value)
     if prefix == "notice" and value.isdigit():
         return notice_url(int(value))
+    return _feature_url(prefix, value, org_unit_id)
+
+
+def _feature_url(prefix: str, value: str, org_unit_id: int) -> str | None:
+    """Pages of the other safety work (schools/drills, incidents, duty, zeroreports)."""
+    if prefix == "drills":
+        return _first_url([("drills.calendar", {"school_id": org_unit_id})], f"/schools/{org_unit_id}/drills/")
+    if prefix == "incident" and value.isdigit():
+        return _first_url([("incidents.show_incident", {"incident_id": int(value)})], f"/incidents/{value}")
+    if prefix == "duty":
+        return _first_url([("duty.roster", {"school_id": org_unit_id})], f"/schools/{org_unit_id}/duty/")
+    if prefix == "zeroreport":
+        return _first_url(
+            [("zeroreports.school_days", {"school_id": org_unit_id})], f"/zero-reports/schools/{org_unit_id}"
+        )
     return None

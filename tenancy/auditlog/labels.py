@@ -57,6 +57,12 @@ ACTION_LABELS = {
     "submission.submit": _l("Submitted a monthly report"),
     "submission.approve": _l("Approved a monthly report"),
     "submission.return": _l("Returned a monthly report for resubmission"),
+    # drills: labels of schools/drills
+    # letters: labels of schools/letters
+    # incidents: labels of schools/incidents
+    # contacts: labels of schools/contacts
+    # duty: labels of schools/duty
+    # zeroreports: labels of schools/zeroreports
 }
 
 
