@@ -7,11 +7,13 @@ from pathlib import Path
 
 import plotly
 from flask import redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from plotly.offline import get_plotlyjs_version
 
-from bureau.dashboards import exports, figures
+from bureau.dashboards import cache, exports, figures
 from bureau.dashboards.queries import (
     MEASURE_LABELS,
     drill_query,
@@ -30,7 +32,14 @@ from bureau.flags.util import KIND_LABELS as FLAG_KIND_LABELS
 from bureau.flags.util import kind_label as flag_kind_label
 from bureau.flags.util import subject_url
 from bureau.rollups.measures import HAZARD_MEASURES
-from bureau.rollups.read import OWNERSHIP, Filters, category_matrix, children_table, top_schools
+from bureau.rollups.read import (
+    OWNERSHIP,
+    Filters,
+    category_matrix,
+    children_table,
+    rollup_version,
+    top_schools,
+)
 from schools.grid.queries import coverage, keeper_only
 from schools.hazards.codes import CATEGORIES, LEVELS, STATUSES
 from schools.hazards.models import Hazard
@@ -40,7 +49,7 @@ from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.orgs.kinds import KIND_LABELS, SCHOOL_KINDS
 from tenancy.orgs.queries import breadcrumbs
-from tenancy.scoping import get_scoped_or_404
+from tenancy.scoping import current_tenant_id, get_scoped_or_404
 from tenancy.settings.store import tenant_today
 from tenancy.ui import paginate, sorted_by
 from tenancy.web import require
@@ -163,8 +172,16 @@ def _category_drills(filters: Filters):
     return drill
 
 
-def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = False) -> dict:
-    """Everything a dashboard shows, for the screen and the print view."""
+def _figures(unit: OrgUnit, filters: Filters, today: date, printing: bool) -> dict:
+    """The parts of a dashboard computed from the rollups, rendered (cached per rollup version)."""
+    key = cache.cache_key(
+        current_tenant_id(), unit.id, rollup_version(), today, str(get_locale()), printing, filters.to_args()
+    )
+    parts = cache.cached(key, partial(_render_figures, unit, filters, today, printing))
+    return {name: Markup(html) for name, html in parts.items()}
+
+
+def _render_figures(unit: OrgUnit, filters: Filters, today: date, printing: bool) -> dict:
     school_view = keeps_records(unit)
     tiles, series = kpis(unit, filters, with_schools=not school_view)
     children = children_table(unit, filters)
@@ -172,33 +189,52 @@ def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = Fals
     for row in children_rows:
         row["kind_label"] = exports.kind_label(row["kind"])
     charts = {"trend": figures.trend(series, partial(_month_drill, unit, filters))}
-    context = {
+    context = _base_context(unit, filters, today, printing) | {
+        "tiles": tiles,
+        "children": children_rows,
+        "charts": charts,
+    }
+    if school_view:
+        return {
+            name: render_template(f"bureau/dashboards/_figures_{name}.html", **context)
+            for name in ("head", "units")
+        }
+    matrix = category_matrix(unit, filters)
+    charts["heatmap"] = figures.heatmap(matrix, _category_drills(filters))
+    charts["rates"] = figures.rates(children)
+    major = drill_query(unit, "major_open_end", filters, today).order_by(Hazard.found_on, Hazard.id)
+    context.update(
+        top=records(top_schools(unit, filters)),
+        major=[tuple(row) for row in db.session.execute(major.limit(10))],
+        # the list's total is the tile's number (the drill-down and the tile share one definition)
+        major_total=next(int(tile.value or 0) for tile in tiles if tile.key == "major_open_end"),
+    )
+    return {
+        name: render_template(f"bureau/dashboards/_figures_{name}.html", **context)
+        for name in ("head", "units", "top", "supervision")
+    }
+
+
+def _base_context(unit: OrgUnit, filters: Filters, today: date, printing: bool) -> dict:
+    return HELPERS | {
         "unit": unit,
         "filters": filters,
         "today": today,
         "printing": printing,
-        "school_view": school_view,
-        "crumbs": breadcrumbs(unit),
-        "tiles": tiles,
-        "children": children_rows,
-        "charts": charts,
+        "school_view": keeps_records(unit),
         "dashboard_url": partial(dashboard_url, filters=filters),
         "drill_url": partial(drill_url, filters=filters),
     }
+
+
+def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = False) -> dict:
+    """Everything a dashboard shows, for the screen and the print view."""
+    context = _base_context(unit, filters, today, printing)
+    parts = _figures(unit, filters, today, printing)
     flags, flag_counts = open_flags(unit)
-    context.update(flags=flags, flag_counts=flag_counts)
-    if not school_view:
-        matrix = category_matrix(unit, filters)
-        charts["heatmap"] = figures.heatmap(matrix, _category_drills(filters))
-        charts["rates"] = figures.rates(children)
-        major = drill_query(unit, "major_open_end", filters, today)
+    context.update(crumbs=breadcrumbs(unit), parts=parts, flags=flags, flag_counts=flag_counts)
+    if not context["school_view"]:
         context.update(
-            top=records(top_schools(unit, filters)),
-            major=[
-                tuple(row) for row in db.session.execute(major.order_by(Hazard.found_on, Hazard.id).limit(10))
-            ],
-            # the tile counts the same hazards (drill-down and tile share one definition)
-            major_total=next(int(tile.value or 0) for tile in tiles if tile.key == "major_open_end"),
             reviews=waiting_reports(unit),
             escalations=waiting_escalations(unit),
         )
@@ -212,7 +248,7 @@ def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = Fals
             coverage=None if keeper_only(unit) else coverage(unit, today).counts,
             reports=report_months(unit) if unit.kind != "grade_group" else None,
         )
-    return context | HELPERS
+    return context
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -82,3 +82,17 @@ FLOWS = tuple(name for name in UNIT_FIGURES if name not in STOCKS)
 CATEGORY_FIGURES = tuple(
     c.name for c in CategoryMonth.__table__.columns if c.name not in KEYS + ("category",)
 )
+
+
+class RollupVersion(TenantScoped, db.Model):
+    """One counter per tenant, raised by every write of its rollups (in the same transaction).
+
+    Whatever is computed from the rollups (the dashboards' figures) may be cached under this
+    number: a change anywhere in the tenant reaches the rollups through the flags job and makes
+    the cached copies unreachable.
+    """
+
+    __tablename__ = "rollup_versions"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,7 +14,15 @@ import pandas as pd
 from sqlalchemy import Integer, cast, func, select
 
 from bureau.rollups.measures import BUCKETS, category_rows, own_rows
-from bureau.rollups.models import CATEGORY_FIGURES, FLOWS, STOCKS, UNIT_FIGURES, CategoryMonth, UnitMonth
+from bureau.rollups.models import (
+    CATEGORY_FIGURES,
+    FLOWS,
+    STOCKS,
+    UNIT_FIGURES,
+    CategoryMonth,
+    RollupVersion,
+    UnitMonth,
+)
 from bureau.rollups.refresh import make_scope, months_to_cover
 from schools.hazards.codes import CATEGORIES, LEVELS
 from schools.submissions.due import add_months
@@ -25,6 +33,11 @@ from tenancy.scoping import current_tenant_id
 
 DEFAULT_MONTHS = 12
 OWNERSHIP = ("public", "private")
+
+
+def rollup_version() -> int:
+    """The current tenant's rollup version: it changes whenever any of its rollups does."""
+    return db.session.scalar(select(RollupVersion.version)) or 0
 
 
 def parse_month(text: str | None) -> date | None:

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bureau.flags.models import Flag
 from bureau.rollups.measures import Scope, category_rows, own_rows
-from bureau.rollups.models import CATEGORY_FIGURES, UNIT_FIGURES, CategoryMonth, UnitMonth
+from bureau.rollups.models import CATEGORY_FIGURES, UNIT_FIGURES, CategoryMonth, RollupVersion, UnitMonth
 from schools.hazards.models import Hazard
 from schools.submissions.due import add_months
 from tenancy.extensions import db
@@ -102,6 +102,16 @@ def _add_into(model, figures: tuple[str, ...], keys: tuple[str, ...], source):
     )
 
 
+def _count_write(tenant_id: int) -> None:
+    """Raise the tenant's rollup version (see RollupVersion): cached figures are stale now."""
+    statement = _insert(RollupVersion).values(tenant_id=tenant_id, version=1)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tenant_id"], set_={"version": RollupVersion.__table__.c.version + 1}
+        )
+    )
+
+
 def _level2_of_hazard():
     """The level-2 unit above a hazard's school (or the school itself when it is at level 2)."""
     return case((OrgUnit.level == 2, OrgUnit.id), else_=OrgUnit.parent_id)
@@ -151,6 +161,7 @@ def rebuild_all(now: datetime | None = None) -> RefreshResult:
         )
     )
     _rebuild_root_categories(scope)
+    _count_write(scope.tenant_id)
     result = RefreshResult(
         unit_rows=db.session.scalar(select(func.count()).where(UnitMonth.tenant_id == scope.tenant_id)),
         category_rows=db.session.scalar(
@@ -211,6 +222,7 @@ def refresh_unit(unit: OrgUnit, now: datetime | None = None) -> None:
     new = _put(UnitMonth, ["tenant_id", "org_unit_id", "period"], ("period",), UNIT_FIGURES, rows)
     ancestors = unit.ancestor_ids[:-1]
     _carry(UnitMonth, ("period",), UNIT_FIGURES, _difference(new, old), ancestors, scope.tenant_id)
+    _count_write(scope.tenant_id)
 
 
 def category_owner(unit: OrgUnit) -> OrgUnit:
@@ -223,6 +235,7 @@ def refresh_categories(unit: OrgUnit, now: datetime | None = None) -> None:
     difference to the bureau (for the bureau itself: the sum of its level-2 units)."""
     db.session.execute(select(OrgUnit.id).where(OrgUnit.id == unit.id).with_for_update())
     scope = make_scope(now=now)
+    _count_write(scope.tenant_id)
     if unit.level == 1:
         _rebuild_root_categories(scope)
         return

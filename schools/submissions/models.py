@@ -20,6 +20,10 @@ class Submission(TenantScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "org_unit_id", "period", "version"),
         Index("ix_submissions_tenant_period_status", "tenant_id", "period", "status"),
+        # review queues: what waits for one reviewing unit, oldest first
+        Index(
+            "ix_submissions_tenant_reviewer_status", "tenant_id", "reviewer_unit_id", "status", "submitted_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -77,6 +77,7 @@ def update_org(org: OrgUnit, *, name: str, kind: str, is_private: bool, code: st
     changes = audit.pending_changes(org)
     if changes:
         audit.record("org_unit.update", org, changes=changes, summary=f"{org.code} {org.name}")
+        units_changed.send(org, unit_ids=[org.id])  # names and kinds show in the dashboards' figures
     return org
 
 

@@ -94,8 +94,19 @@ FLAG_WEIGHTS = {
     "major_unverified": 10,
     "grid_blind_spot": 10,
     "notice_unanswered": 10,
+    "drill_missed": 6,
+    "incident_late": 1,
+    "duty_gap": 4,
+    "zero_report_missing": 3,
 }
 FLAGS_PER_SCHOOL = (1, 5)
+# Subjects of the flags of drills, incidents, duty and zero-reports, from the day raised.
+OTHER_WORK_SUBJECTS = {
+    "drill_missed": lambda day, rnd: f"drills:month:{_previous_month(day):%Y-%m}",
+    "incident_late": lambda day, rnd: f"incident:{rnd.randint(1, 100_000)}",
+    "duty_gap": lambda day, rnd: f"duty:{day:%Y-%m-%d}",
+    "zero_report_missing": lambda day, rnd: f"zeroreport:{rnd.randint(1, 50)}:{day:%Y-%m-%d}",
+}
 FLAG_CLEARED_SHARE = 0.70
 
 PLACES = (
@@ -565,6 +576,8 @@ def _insert_flags(tenant_id: int, tree: Tree, span: Span, rnd: random.Random) ->
                 subject = f"cell:{rnd.randint(1, 100_000)}"
             elif kind == "notice_unanswered":
                 subject = f"notice:{rnd.randint(1, 100_000)}"
+            elif kind in OTHER_WORK_SUBJECTS:
+                subject = OTHER_WORK_SUBJECTS[kind](raised.astimezone(ZONE).date(), rnd)
             else:
                 kind = "report_overdue"  # also when the school has no hazard of the kind drawn
                 subject = f"period:{_previous_month(raised.astimezone(ZONE).date()):%Y-%m}"
