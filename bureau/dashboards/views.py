@@ -13,7 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs_version
 
-from bureau.dashboards import cache, exports, figures
+from bureau.dashboards import exports, figures
 from bureau.dashboards.queries import (
     MEASURE_LABELS,
     drill_query,
@@ -31,13 +31,13 @@ from bureau.dashboards.queries import (
 from bureau.flags.util import KIND_LABELS as FLAG_KIND_LABELS
 from bureau.flags.util import kind_label as flag_kind_label
 from bureau.flags.util import subject_url
+from bureau.rollups.cache import cached
 from bureau.rollups.measures import HAZARD_MEASURES
 from bureau.rollups.read import (
     OWNERSHIP,
     Filters,
     category_matrix,
     children_table,
-    rollup_version,
     top_schools,
 )
 from schools.grid.queries import coverage, keeper_only
@@ -49,7 +49,7 @@ from tenancy.extensions import db
 from tenancy.models import OrgUnit
 from tenancy.orgs.kinds import KIND_LABELS, SCHOOL_KINDS
 from tenancy.orgs.queries import breadcrumbs
-from tenancy.scoping import current_tenant_id, get_scoped_or_404
+from tenancy.scoping import get_scoped_or_404
 from tenancy.settings.store import tenant_today
 from tenancy.ui import paginate, sorted_by
 from tenancy.web import require
@@ -174,10 +174,8 @@ def _category_drills(filters: Filters):
 
 def _figures(unit: OrgUnit, filters: Filters, today: date, printing: bool) -> dict:
     """The parts of a dashboard computed from the rollups, rendered (cached per rollup version)."""
-    key = cache.cache_key(
-        current_tenant_id(), unit.id, rollup_version(), today, str(get_locale()), printing, filters.to_args()
-    )
-    parts = cache.cached(key, partial(_render_figures, unit, filters, today, printing))
+    key = ("dashboard", unit.id, today, str(get_locale()), printing, filters.to_args())
+    parts = cached(key, partial(_render_figures, unit, filters, today, printing))
     return {name: Markup(html) for name, html in parts.items()}
 
 

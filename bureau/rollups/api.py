@@ -1,9 +1,11 @@
 """/api/v1/rollups: the figures of a unit's subtree for a month or a range, optionally per child unit."""
 
 import math
+from functools import partial
 
 from flask import Blueprint
 
+from bureau.rollups.cache import cached
 from bureau.rollups.read import Filters, children_table, totals, unit_series
 from bureau.rollups.schemas import RollupQuerySchema, RollupSchema
 from tenancy.api.base import documented, load_args
@@ -37,6 +39,11 @@ def get_rollups():
     else:  # one month: the one asked for, or this month
         query["from"] = query["to"] = args.get("period", f"{today:%Y-%m}")
     filters = Filters.from_args(query, today)
+    parts = ("api", unit.id, today, filters.to_args(), args["children"])
+    return cached(parts, partial(_answer, unit, filters, args["children"]))
+
+
+def _answer(unit: OrgUnit, filters: Filters, with_children: bool) -> dict:
     series = unit_series(unit, filters)
     months = [{"period": f"{period:%Y-%m}", **_plain(row)} for period, row in series.to_dict("index").items()]
     answer = {
@@ -47,7 +54,7 @@ def get_rollups():
         "totals": _plain(totals(series).to_dict()),
         "months": months,
     }
-    if args["children"]:
+    if with_children:
         answer["children"] = [_plain(row) for row in children_table(unit, filters).to_dict("records")]
     return RollupSchema().dump(answer)
 

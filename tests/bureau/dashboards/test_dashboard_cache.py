@@ -92,8 +92,29 @@ def test_without_redis_the_page_is_rendered_every_time(app, web, district, monke
     login(web, district, "admin")
     root = district.orgs["ALPHA"]
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:9/0")  # nothing listens there
-    monkeypatch.delitem(app.extensions, "safegrid_dashboard_cache", raising=False)
+    monkeypatch.delitem(app.extensions, "safegrid_rollups_cache", raising=False)
     with RollupReads(app) as reads:
         body = web.get(f"/dashboards/{root}").get_data(as_text=True)
     assert reads.count > 0 and kpi(body, "open_end") == "4"
-    app.extensions.pop("safegrid_dashboard_cache", None)
+    app.extensions.pop("safegrid_rollups_cache", None)
+
+
+def test_the_rollups_api_answer_is_kept_until_the_rollups_change(app, api, district, run_jobs):
+    path = f"/api/v1/rollups?org_unit={district.orgs['ALPHA']}&children=1"
+    first = api("admin", "GET", path).get_json()
+    with RollupReads(app) as reads:
+        again = api("staff", "GET", path).get_json()
+    assert reads.count == 0 and again == first
+    assert first["totals"]["open_end"] == 4
+    with app.app_context(), tenant_context(district.world.alpha.id):
+        school = db.session.get(OrgUnit, district.orgs["S21"])
+        report_hazard(
+            school,
+            HazardInput(found_on=district.today, location="食堂", category="food", description="冰柜温度异常"),
+        )
+        db.session.commit()
+    run_jobs()
+    after = api("admin", "GET", path).get_json()
+    assert after["totals"]["open_end"] == 5
+    c2 = next(row for row in after["children"] if row["org_unit_id"] == district.orgs["C2"])
+    assert c2["open_end"] == 2
