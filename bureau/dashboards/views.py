@@ -40,9 +40,12 @@ from bureau.rollups.read import (
     children_table,
     top_schools,
 )
+from schools.drills.queries import drills_due
+from schools.duty.queries import duty_on
 from schools.grid.queries import coverage, keeper_only
 from schools.hazards.codes import CATEGORIES, LEVELS, STATUSES
 from schools.hazards.models import Hazard
+from schools.incidents.queries import live_incidents
 from schools.submissions.labels import STATUS_LABELS, TIMELINESS_LABELS
 from schools.units import keeps_records
 from tenancy.extensions import db
@@ -231,6 +234,7 @@ def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = Fals
     parts = _figures(unit, filters, today, printing)
     flags, flag_counts = open_flags(unit)
     context.update(crumbs=breadcrumbs(unit), parts=parts, flags=flags, flag_counts=flag_counts)
+    context["incidents"] = live_incidents(unit, limit=5)
     if not context["school_view"]:
         context.update(
             reviews=waiting_reports(unit),
@@ -245,6 +249,8 @@ def _page(unit: OrgUnit, filters: Filters, today: date, *, printing: bool = Fals
             overdue_total=overdue_total,
             coverage=None if keeper_only(unit) else coverage(unit, today).counts,
             reports=report_months(unit) if unit.kind != "grade_group" else None,
+            duty=duty_on(unit, today),
+            drills=drills_due(unit, today) if unit.kind != "grade_group" else [],
         )
     return context
 

@@ -61,7 +61,9 @@ def subject_url(subject: str, org_unit_id: int) -> str | None:
 def _feature_url(prefix: str, value: str, org_unit_id: int) -> str | None:
     """Pages of the other safety work (schools/drills, incidents, duty, zeroreports)."""
     if prefix == "drills":
-        return _first_url([("drills.calendar", {"school_id": org_unit_id})], f"/schools/{org_unit_id}/drills/")
+        return _first_url(
+            [("drills.calendar", {"school_id": org_unit_id})], f"/schools/{org_unit_id}/drills/"
+        )
     if prefix == "incident" and value.isdigit():
         return _first_url([("incidents.show_incident", {"incident_id": int(value)})], f"/incidents/{value}")
     if prefix == "duty":

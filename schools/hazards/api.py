@@ -1,6 +1,6 @@
 """/api/v1/hazards: list, report, read, correct and move hazards along their lifecycle."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,17 +10,10 @@ from schools.hazards.models import Hazard
 from schools.hazards.queries import LedgerFilters, tenant_today
 from schools.hazards.schemas import HazardCreateSchema, HazardQuerySchema, HazardSchema, StepSchema
 from schools.units import get_school_or_404
-from tenancy.api.base import ApiError, documented, load_args, paginated
+from tenancy.api.base import ApiError, documented, json_body, load_args, operation_failed, paginated
 from tenancy.extensions import db
 from tenancy.roles import Role, can
 from tenancy.scoping import get_scoped_or_404, visible_org_ids
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid", _("Send a JSON object."))
-    return body
 
 
 def _load(hazard_id: int) -> Hazard:
@@ -28,10 +21,6 @@ def _load(hazard_id: int) -> Hazard:
     if access.keeper_only(hazard.school) and not access.keeper_sees(hazard):
         raise ApiError(404, "not_found", _("Not found."))
     return hazard
-
-
-def _fail(error: operations.HazardError):
-    raise ApiError(400, "invalid", str(error), {error.field or "body": [str(error)]})
 
 
 @documented(
@@ -65,7 +54,7 @@ def list_hazards():
 
 @documented(summary="Report a hazard", response=HazardSchema(), body=HazardCreateSchema())
 def create_hazard():
-    values = HazardCreateSchema().load(_json_body())
+    values = HazardCreateSchema().load(json_body())
     school = get_school_or_404(values.pop("org_unit_id"), permission="hazard.report")
     try:
         data = operations.HazardInput(**values)
@@ -75,8 +64,7 @@ def create_hazard():
             raise operations.HazardError(_("Choose one of your grid cells."), "grid_cell_id")
         hazard = operations.report_hazard(school, data, current_user)
     except operations.HazardError as error:
-        db.session.rollback()
-        _fail(error)
+        raise operation_failed(error) from None
     db.session.commit()
     return HazardSchema().dump(hazard), 201
 
@@ -93,12 +81,11 @@ def patch_hazard(hazard_id: int):
     hazard = _load(hazard_id)
     if not can("hazard.manage", hazard.school):
         raise ApiError(403, "forbidden", _("You do not have permission to do this."))
-    values = HazardSchema(partial=True).load(_json_body())
+    values = HazardSchema(partial=True).load(json_body())
     try:
         operations.update_hazard(hazard, values)
     except operations.HazardError as error:
-        db.session.rollback()
-        _fail(error)
+        raise operation_failed(error) from None
     db.session.commit()
     return HazardSchema().dump(hazard)
 
@@ -110,7 +97,7 @@ def patch_hazard(hazard_id: int):
 )
 def take_step(hazard_id: int):
     hazard = _load(hazard_id)
-    step = StepSchema().load(_json_body())
+    step = StepSchema().load(json_body())
     try:
         operations.take_step(
             hazard,
@@ -125,8 +112,7 @@ def take_step(hazard_id: int):
         db.session.rollback()
         raise ApiError(403, "forbidden", _("You do not have permission to do this.")) from None
     except operations.HazardError as error:
-        db.session.rollback()
-        _fail(error)
+        raise operation_failed(error) from None
     db.session.commit()
     return HazardSchema().dump(hazard)
 

@@ -1,6 +1,6 @@
 """/api/v1/submissions: list, read and submit monthly reports; review them."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,23 +14,9 @@ from schools.submissions.schemas import (
     SubmissionSchema,
 )
 from schools.units import get_school_or_404
-from tenancy.api.base import ApiError, documented, load_args, paginated
+from tenancy.api.base import ApiError, documented, json_body, load_args, operation_failed, paginated
 from tenancy.extensions import db
 from tenancy.scoping import get_scoped_or_404
-
-ERROR_CODES = {400: "invalid", 403: "forbidden", 409: "conflict"}
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid", _("Send a JSON object."))
-    return body
-
-
-def _fail(error: operations.SubmissionError):
-    db.session.rollback()
-    raise ApiError(error.status, ERROR_CODES[error.status], str(error), {error.field or "body": [str(error)]})
 
 
 @documented(
@@ -59,13 +45,13 @@ def list_submissions():
     body=SubmissionCreateSchema(),
 )
 def create_submission():
-    values = SubmissionCreateSchema().load(_json_body())
+    values = SubmissionCreateSchema().load(json_body())
     school = get_school_or_404(values["school_id"], permission="report.submit")
     try:
         period = operations.parse_period(values["period"])
         submission = operations.submit_report(school, period, values["narrative"], current_user)
     except operations.SubmissionError as error:
-        _fail(error)
+        raise operation_failed(error) from None
     db.session.commit()
     return SubmissionSchema().dump(submission), 201
 
@@ -84,11 +70,11 @@ def review_submission(submission_id: int):
     submission = get_scoped_or_404(Submission, submission_id)
     if not operations.may_review(submission, current_user):
         raise ApiError(403, "forbidden", _("You are not a reviewer of this report."))
-    values = ReviewSchema().load(_json_body())
+    values = ReviewSchema().load(json_body())
     try:
         operations.review(submission, values["decision"], values["comment"], current_user)
     except operations.SubmissionError as error:
-        _fail(error)
+        raise operation_failed(error) from None
     db.session.commit()
     return SubmissionSchema().dump(submission)
 

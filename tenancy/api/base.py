@@ -54,6 +54,33 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields_ or {}
 
 
+ERROR_CODES = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}
+
+
+def json_body() -> dict:
+    """The request's JSON object, else a 400 asking for one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid", _("Send a JSON object."))
+    return body
+
+
+def operation_failed(error: Exception) -> ApiError:
+    """The API answer for a feature's operation error (its .field and .status, else 400); rolls back.
+
+    Use as `raise operation_failed(error) from None`: nothing of the failed write stays.
+    """
+    db.session.rollback()
+    status = getattr(error, "status", 400)
+    message = str(error)
+    return ApiError(
+        status,
+        ERROR_CODES.get(status, "invalid"),
+        message,
+        {getattr(error, "field", None) or "body": [message]},
+    )
+
+
 def error_response(status: int, code: str, message: str, fields_: dict | None = None):
     response = jsonify({"error": {"code": code, "message": message, "fields": fields_ or {}}})
     response.status_code = status

@@ -58,11 +58,38 @@ ACTION_LABELS = {
     "submission.approve": _l("Approved a monthly report"),
     "submission.return": _l("Returned a monthly report for resubmission"),
     # drills: labels of schools/drills
+    "drill.record": _l("Recorded a drill"),
+    "drill.update": _l("Corrected a drill"),
+    "drill.delete": _l("Deleted a drill"),
+    "drill.photo": _l("Attached a photo to a drill"),
+    "drill.photo_delete": _l("Removed a photo from a drill"),
     # letters: labels of schools/letters
+    "letter.issue": _l("Issued a responsibility letter"),
+    "letter.sign": _l("Recorded the signature of a responsibility letter"),
+    "letter.scan": _l("Uploaded the scan of a responsibility letter"),
+    "letter.supersede": _l("Superseded a responsibility letter"),
+    "letter.resign": _l("Issued a responsibility letter to a new responsible person"),
+    "letter_target.save": _l("Declared a school's staff and class counts for letters"),
     # incidents: labels of schools/incidents
+    "incident.report": _l("Reported an incident"),
+    "incident.follow_up": _l("Added a follow-up report to an incident"),
+    "incident.close": _l("Closed an incident with its closing report"),
+    "incident.attachment": _l("Attached a file to an incident report"),
     # contacts: labels of schools/contacts
+    "contact.create": _l("Added a joint-prevention contact"),
+    "contact.update": _l("Changed a joint-prevention contact"),
+    "contact.deactivate": _l("Deactivated a joint-prevention contact"),
+    "contact.reactivate": _l("Reactivated a joint-prevention contact"),
     # duty: labels of schools/duty
+    "duty_day.create": _l("Entered a duty day"),
+    "duty_day.update": _l("Changed a duty day"),
+    "duty_day.delete": _l("Cleared a duty day"),
     # zeroreports: labels of schools/zeroreports
+    "zeroreport_window.open": _l("Switched on a zero-report window"),
+    "zeroreport_window.change_end": _l("Changed the last day of a zero-report window"),
+    "zeroreport_window.switch_off": _l("Switched off a zero-report window"),
+    "zeroreport.submit": _l("Made a daily zero-report"),
+    "zeroreport.correct": _l("Corrected a daily zero-report"),
 }
 
 

@@ -18,6 +18,14 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "Asia/Shanghai",
     # Monthly reports are due on this day of the following month, at 23:59 local time.
     "report_due_day": 5,
+    # Semesters as month-day strings (tenancy/settings/semesters.py): spring within one calendar
+    # year, autumn may run into January of the next year. Drill obligations are counted per semester.
+    "semesters": {
+        "spring_start": "03-01",
+        "spring_end": "07-10",
+        "autumn_start": "09-01",
+        "autumn_end": "01-20",
+    },
 }
 
 

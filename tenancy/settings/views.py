@@ -13,10 +13,10 @@ from tenancy.web import form_status, require
 @require("settings.manage")
 def edit_settings():
     """Show and change the tenant's settings; each change is audited."""
-    form = SettingsForm(data={key: get_setting(key) for key in DEFAULTS})
+    form = SettingsForm.from_settings({key: get_setting(key) for key in DEFAULTS})
     if form.validate_on_submit():
-        for key in DEFAULTS:
-            before, after = get_setting(key), getattr(form, key).data
+        for key, after in form.setting_values().items():
+            before = get_setting(key)
             if before != after:
                 row = set_setting(key, after)
                 audit.record(
