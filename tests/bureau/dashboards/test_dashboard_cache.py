@@ -110,7 +110,9 @@ def test_the_rollups_api_answer_is_kept_until_the_rollups_change(app, api, distr
         school = db.session.get(OrgUnit, district.orgs["S21"])
         report_hazard(
             school,
-            HazardInput(found_on=district.today, location="食堂", category="food", description="冰柜温度异常"),
+            HazardInput(
+                found_on=district.today, location="食堂", category="food", description="冰柜温度异常"
+            ),
         )
         db.session.commit()
     run_jobs()

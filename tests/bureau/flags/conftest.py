@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from schools.duty.models import DutyDay
 from schools.units import keeps_records
-from tenancy.models import OrgUnit
-from tenancy.settings.store import tenant_today
-
 from tenancy.extensions import db
+from tenancy.models import OrgUnit
 from tenancy.scoping import tenant_context
+from tenancy.settings.store import tenant_today
 from tests.bureau.flags.helpers import release_delayed
 
 
