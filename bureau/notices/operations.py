@@ -26,7 +26,7 @@ from bureau.notices.models import (
     NoticeCounter,
     NoticeHazard,
 )
-from schools.hazards.evidence import sniff
+from schools.files import sniff
 from schools.hazards.models import Hazard, HazardEvent
 from schools.units import refresh_flags_later
 from tenancy import audit

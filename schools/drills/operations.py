@@ -7,7 +7,7 @@ Rules:
   date) and not before 2000; participants and duration are whole numbers above zero; the
   problems found must be said (write "无" when there were none);
 - photos are JPEG, PNG or WebP, recognised by their content (the upload checker of hazard
-  evidence: schools.hazards.evidence.sniff), within UPLOAD_MAX_MB, stored outside the web root
+  evidence and every attached file: schools/files.py), within UPLOAD_MAX_MB, stored outside the web root
   under a generated name and served only after the scope check;
 - delete is a real delete of the drill and its photos (a mistaken record should not count
   for the obligations); the audit event keeps every value of the deleted drill. The photo
@@ -16,17 +16,15 @@ Rules:
 Every change is audited and asks the flags job to recompute the school's flags.
 """
 
-import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from schools.drills.models import DRILL_KINDS, Drill, DrillPhoto
 from schools.drills.rules import owes_drills
-from schools.hazards.evidence import evidence_folder, sniff
+from schools.files import PHOTOS, FileRefused, check_upload, new_stored_name, store_file, stored_path
 from schools.units import refresh_flags_later
 from tenancy import audit
 from tenancy.extensions import db
@@ -37,7 +35,6 @@ TEXT_MAX = 4000
 PARTICIPANTS_MAX = 100_000
 DURATION_MAX = 24 * 60
 EARLIEST = date(2000, 1, 1)
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 FIELDS = ("held_on", "kind", "participants", "duration_minutes", "problems", "improvements", "notes")
 
 
@@ -144,17 +141,14 @@ def delete_drill(drill: Drill) -> list[Path]:
 
 def attach_photo(drill: Drill, data: bytes, filename: str, user=None) -> DrillPhoto:
     """Store a photo of the drill under a server-generated name."""
-    limit_mb = current_app.config["UPLOAD_MAX_MB"]
-    if not data:
-        raise DrillError(_("The file is empty."), "photo")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise DrillError(_("The file is larger than %(n)d MB.", n=limit_mb), "photo")
-    kind = sniff(data)
-    if kind is None or kind[0] not in PHOTO_TYPES:
-        raise DrillError(_("Only photos (JPEG, PNG, WebP) can be attached to a drill."), "photo")
-    content_type, extension = kind
-    stored_name = secrets.token_hex(16) + extension
-    (evidence_folder(drill.tenant_id) / stored_name).write_bytes(data)
+    try:
+        content_type, extension = check_upload(
+            data, PHOTOS, _("Only photos (JPEG, PNG, WebP) can be attached to a drill.")
+        )
+    except FileRefused as problem:
+        raise DrillError(str(problem), "photo") from None
+    stored_name = new_stored_name(extension)
+    store_file(drill.tenant_id, stored_name, data)
     photo = DrillPhoto(
         tenant_id=drill.tenant_id,
         org_unit_id=drill.org_unit_id,
@@ -185,7 +179,7 @@ def delete_photo(photo: DrillPhoto) -> Path:
 
 def photo_path(photo: DrillPhoto) -> Path:
     """Return where a drill photo lives on disk."""
-    return evidence_folder(photo.tenant_id) / photo.stored_name
+    return stored_path(photo.tenant_id, photo.stored_name)
 
 
 def remove_files(paths: list[Path]) -> None:

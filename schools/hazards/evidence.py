@@ -1,58 +1,29 @@
 """Evidence files: type checked by content, size-limited, stored outside the web root."""
 
-import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
+from schools.files import PHOTOS_AND_PDF, FileRefused, check_upload, new_stored_name, store_file, stored_path
 from schools.hazards.models import Evidence, Hazard
 from schools.hazards.operations import HazardError
 from tenancy import audit
 
-# Magic bytes → (content type, extension). The name a browser sends is never trusted.
-SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"%PDF-", "application/pdf", ".pdf"),
-)
 STAGES = ("found", "rectification")
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """Return (content type, extension) for a JPEG, PNG, WebP or PDF, else None."""
-    for magic, content_type, extension in SIGNATURES:
-        if data.startswith(magic):
-            return content_type, extension
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    return None
-
-
-def evidence_folder(tenant_id: int) -> Path:
-    """Return the tenant's evidence folder under the instance's upload folder."""
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence" / str(tenant_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def attach_evidence(hazard: Hazard, data: bytes, filename: str, stage: str, user=None) -> Evidence:
     """Store a photo or PDF for a hazard under a server-generated name."""
     if stage not in STAGES:
         raise HazardError(_("Unknown stage '%(value)s'.", value=stage), "stage")
-    limit = current_app.config["UPLOAD_MAX_MB"] * 1024 * 1024
-    if not data:
-        raise HazardError(_("The file is empty."), "file")
-    if len(data) > limit:
-        raise HazardError(
-            _("The file is larger than %(n)d MB.", n=current_app.config["UPLOAD_MAX_MB"]), "file"
+    try:
+        content_type, extension = check_upload(
+            data, PHOTOS_AND_PDF, _("Only photos (JPEG, PNG, WebP) and PDF files can be attached.")
         )
-    kind = sniff(data)
-    if kind is None:
-        raise HazardError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."), "file")
-    content_type, extension = kind
-    stored_name = secrets.token_hex(16) + extension
-    (evidence_folder(hazard.tenant_id) / stored_name).write_bytes(data)
+    except FileRefused as problem:
+        raise HazardError(str(problem), "file") from None
+    stored_name = new_stored_name(extension)
+    store_file(hazard.tenant_id, stored_name, data)
     item = Evidence(
         tenant_id=hazard.tenant_id,
         hazard_id=hazard.id,
@@ -71,4 +42,4 @@ def attach_evidence(hazard: Hazard, data: bytes, filename: str, stage: str, user
 
 def evidence_path(item: Evidence) -> Path:
     """Return where an evidence file lives on disk."""
-    return evidence_folder(item.tenant_id) / item.stored_name
+    return stored_path(item.tenant_id, item.stored_name)

@@ -22,15 +22,13 @@ Rules:
 Every write is audited and asks the flags job to recompute the school's flags.
 """
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from schools.hazards.evidence import evidence_folder, sniff
+from schools.files import PHOTOS_AND_PDF, FileRefused, check_upload, new_stored_name, store_file, stored_path
 from schools.incidents.models import KINDS, SEVERITIES, Incident, IncidentAttachment, IncidentReport
 from schools.units import keeps_records, refresh_flags_later
 from tenancy import audit
@@ -123,21 +121,18 @@ def _author(user) -> str:
 
 def check_file(data: bytes) -> tuple[str, str]:
     """Return (content type, extension) of an acceptable attachment, else raise IncidentError."""
-    limit_mb = current_app.config["UPLOAD_MAX_MB"]
-    if not data:
-        raise IncidentError(_("The file is empty."), "attachment")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise IncidentError(_("The file is larger than %(n)d MB.", n=limit_mb), "attachment")
-    kind = sniff(data)
-    if kind is None:
-        raise IncidentError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."), "attachment")
-    return kind
+    try:
+        return check_upload(
+            data, PHOTOS_AND_PDF, _("Only photos (JPEG, PNG, WebP) and PDF files can be attached.")
+        )
+    except FileRefused as problem:
+        raise IncidentError(str(problem), "attachment") from None
 
 
 def attach_file(report: IncidentReport, data: bytes, filename: str, user=None) -> IncidentAttachment:
     """Store a photo or PDF with a report (content-checked, size-limited, outside the web root)."""
     content_type, extension = check_file(data)
-    stored_name = secrets.token_hex(16) + extension
+    stored_name = new_stored_name(extension)
     item = IncidentAttachment(
         tenant_id=report.tenant_id,
         org_unit_id=report.org_unit_id,
@@ -150,13 +145,13 @@ def attach_file(report: IncidentReport, data: bytes, filename: str, user=None) -
     report.attachments.append(item)
     audit.record("incident.attachment", item, summary=item.original_name)
     # Written last, once every check passed: a rejected request leaves no file behind.
-    (evidence_folder(report.tenant_id) / stored_name).write_bytes(data)
+    store_file(report.tenant_id, stored_name, data)
     return item
 
 
 def attachment_path(item: IncidentAttachment) -> Path:
     """Return where an attachment lives on disk."""
-    return evidence_folder(item.tenant_id) / item.stored_name
+    return stored_path(item.tenant_id, item.stored_name)
 
 
 def report_incident(

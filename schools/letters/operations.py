@@ -16,15 +16,13 @@ Rules (never commits; the view or API commits once):
 Every write is audited. Letters raise no flags (they feed the annual assessment).
 """
 
-import secrets
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from schools.hazards.evidence import evidence_folder, sniff
+from schools.files import FileRefused, check_upload, new_stored_name, store_file, stored_path
 from schools.letters.models import TIERS, UNIT_TIERS, Letter, LetterTarget
 from schools.units import keeps_records
 from tenancy import audit
@@ -226,15 +224,10 @@ def issue_to_all(issuer: OrgUnit, year: int, issued_on: date, user=None) -> list
 
 
 def _check_scan(data: bytes) -> tuple[str, str]:
-    limit_mb = current_app.config["UPLOAD_MAX_MB"]
-    if not data:
-        raise LetterError(_("The file is empty."), "scan")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise LetterError(_("The file is larger than %(n)d MB.", n=limit_mb), "scan")
-    kind = sniff(data)
-    if kind is None or kind[0] not in SCAN_TYPES:
-        raise LetterError(_("The scan must be a PDF, JPEG or PNG file."), "scan")
-    return kind
+    try:
+        return check_upload(data, SCAN_TYPES, _("The scan must be a PDF, JPEG or PNG file."))
+    except FileRefused as problem:
+        raise LetterError(str(problem), "scan") from None
 
 
 def attach_scan(letter: Letter, data: bytes, filename: str, user=None) -> Letter:
@@ -242,8 +235,8 @@ def attach_scan(letter: Letter, data: bytes, filename: str, user=None) -> Letter
     if letter.status == "superseded":
         raise LetterConflict(_("This letter has been superseded."), "scan")
     content_type, extension = _check_scan(data)
-    stored_name = secrets.token_hex(16) + extension
-    (evidence_folder(letter.tenant_id) / stored_name).write_bytes(data)
+    stored_name = new_stored_name(extension)
+    store_file(letter.tenant_id, stored_name, data)
     letter.scan_stored_name = stored_name
     letter.scan_original_name = Path(filename or "scan").name[:255]
     letter.scan_content_type = content_type
@@ -256,7 +249,7 @@ def attach_scan(letter: Letter, data: bytes, filename: str, user=None) -> Letter
 
 def scan_path(letter: Letter) -> Path:
     """Return where a letter's scan lives on disk."""
-    return evidence_folder(letter.tenant_id) / letter.scan_stored_name
+    return stored_path(letter.tenant_id, letter.scan_stored_name)
 
 
 def sign_letter(
