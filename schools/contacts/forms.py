@@ -25,4 +25,4 @@ class ContactForm(FlaskForm):
         validators=[DataRequired(message=_l("Give a phone number."))],
         description=_l("Mobile (13912345678) or landline with area code (0571-88886666, extension -801)"),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX)])
+    notes = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=NOTES_MAX)])

@@ -37,7 +37,7 @@ class DrillForm(FlaskForm):
         ],
     )
     improvements = TextAreaField(_l("Improvements made"), validators=[Optional(), Length(max=TEXT_MAX)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=TEXT_MAX)])
+    notes = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=TEXT_MAX)])
     new_photos = MultipleFileField(_l("Photos (optional)"))
 
     def values(self) -> dict:

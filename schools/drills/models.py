@@ -19,7 +19,7 @@ DRILL_KINDS = {
 # How an obligation stands (schools.drills.rules).
 STATUS_LABELS = {
     "met": _l("Met"),
-    "due": _l("Due"),
+    "due": _l("Due now"),
     "missed": _l("Missed"),
     "upcoming": _l("Not started"),
 }

@@ -30,7 +30,7 @@ class IncidentForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=list(KINDS.items()))
     severity = SelectField(_l("Severity"), choices=list(SEVERITIES.items()), default="general")
     place = StringField(
-        _l("Where"), validators=[DataRequired(message=_l("Say where it happened.")), Length(max=PLACE_MAX)]
+        _l("Place"), validators=[DataRequired(message=_l("Say where it happened.")), Length(max=PLACE_MAX)]
     )
     summary = TextAreaField(
         _l("What happened"),
@@ -39,7 +39,7 @@ class IncidentForm(FlaskForm):
     deaths = _count_field(_l("Deaths"), True)
     serious_injuries = _count_field(_l("Seriously injured"), True)
     minor_injuries = _count_field(_l("Slightly injured"), True)
-    measures = TextAreaField(_l("Measures taken"), validators=[Optional(), Length(max=TEXT_MAX)])
+    measures = TextAreaField(_l("Response measures"), validators=[Optional(), Length(max=TEXT_MAX)])
     is_responsibility_accident = BooleanField(_l("Responsibility accident (责任事故)"))
     attachment = FileField(_l("Photo or PDF (optional)"))
 

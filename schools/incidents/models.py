@@ -32,7 +32,7 @@ SEVERITIES = {
 }
 SERIOUS_SEVERITIES = ("larger", "major", "especially_major")
 
-STATUSES = {"open": _l("Open"), "closed": _l("Closed")}
+STATUSES = {"open": _l("Being handled"), "closed": _l("Closed")}
 
 REPORT_KINDS = {
     "first": _l("First report"),
@@ -46,7 +46,7 @@ FACT_LABELS = {
     "deaths": _l("Deaths"),
     "serious_injuries": _l("Seriously injured"),
     "minor_injuries": _l("Slightly injured"),
-    "measures": _l("Measures taken"),
+    "measures": _l("Response measures"),
     "is_responsibility_accident": _l("Responsibility accident"),
 }
 

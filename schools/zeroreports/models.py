@@ -16,14 +16,14 @@ WINDOW_STATUSES = ("active", "ended")
 
 PHASE_LABELS = {
     "upcoming": _l("Not started"),
-    "open": _l("Open"),
+    "open": _l("Running"),
     "over": _l("Over"),
     "switched_off": _l("Switched off"),
 }
 
 # A school's day in a window, as the completeness table shows it.
 CELL_LABELS = {
-    "reported": _l("Reported"),
+    "reported": _l("Counts reported"),
     "zero": _l("Zero report"),
     "late": _l("Late"),
     "missing": _l("Missing"),

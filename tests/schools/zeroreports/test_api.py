@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from schools.zeroreports import operations
 from schools.zeroreports.models import ZeroReport, ZeroReportWindow
 from tenancy.extensions import db
-from tenancy.models import OrgUnit
+from tenancy.models import OrgUnit, User
 from tenancy.scoping import tenant_context
 from tenancy.settings.store import tenant_today
 from tests.schools.zeroreports.conftest import ITEMS, local
@@ -167,6 +167,9 @@ def test_report_then_correct(app, api, world, windows, today):
     ],
 )
 def test_bad_report_body_names_the_field(app, api, world, windows, today, changes, field, text):
+    with app.app_context(), tenant_context(world.alpha.id):  # the messages checked are the English ones
+        db.session.get(User, world.alpha_users["school11"]).locale = "en"
+        db.session.commit()
     before = _count(app, world, ZeroReport)
     body = {
         "window_id": windows["c1"],
