@@ -41,7 +41,9 @@ class WindowForm(FlaskForm):
         description=_l("One per line, for example 因病缺课人数. A zero report is all zeros."),
         render_kw={"rows": 4},
     )
-    target = RadioField(_l("Reporting schools"), choices=TARGET_CHOICES, default="all", validators=[InputRequired()])
+    target = RadioField(
+        _l("Reporting schools"), choices=TARGET_CHOICES, default="all", validators=[InputRequired()]
+    )
     note = TextAreaField(
         _l("Instructions to schools (optional)"), validators=[Optional(), Length(max=NOTE_MAX)]
     )
