@@ -103,7 +103,25 @@ def flag(condition):
 
 
 def rows_select(name: str, columns: dict[str, TypeEngine], rows: list[tuple]):
-    """A small constant table as a subquery (UNION ALL of literal rows: both databases take it)."""
+    """A small constant table as a subquery (UNION ALL of literal rows: both databases take it).
+
+    Built once per distinct table and reused (SQL constructs are immutable): the month lists of
+    the rollups are the same for every refresh of a month, and building ~40 literal rows costs
+    more Python time than the database spends on them.
+    """
+    key = (name, tuple((column, type(type_)) for column, type_ in columns.items()), tuple(rows))
+    if key not in _ROWS_SELECTS:
+        if len(_ROWS_SELECTS) >= ROWS_SELECTS_KEPT:
+            _ROWS_SELECTS.clear()
+        _ROWS_SELECTS[key] = _build_rows_select(name, columns, rows)
+    return _ROWS_SELECTS[key]
+
+
+ROWS_SELECTS_KEPT = 256
+_ROWS_SELECTS: dict[tuple, object] = {}
+
+
+def _build_rows_select(name: str, columns: dict[str, TypeEngine], rows: list[tuple]):
     selects = [
         select(
             *(
