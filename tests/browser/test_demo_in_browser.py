@@ -81,7 +81,7 @@ def test_school_uploads_a_ledger_and_moves_a_hazard_along(demo_server, page):
     login(page, demo_server, "cgyx_admin")
 
     # From the start page to the school's ledger, then to the upload page.
-    page.locator(".actions.quick a").first.click()
+    page.locator("nav.records a").first.click()  # the hazard ledger
     page.locator("a[href$='/ledgers/upload']").click()
     page.set_input_files("input[type=file]", str(SAMPLE_LEDGER))
     page.locator("form[enctype] button[type=submit]").click()

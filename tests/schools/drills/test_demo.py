@@ -29,6 +29,7 @@ def test_demo_drills(app):
                 .values(created_at=datetime.now(UTC) - timedelta(days=400))
                 .execution_options(synchronize_session=False)
             )
+            db.session.expire_all()  # the loaded units must see their new creation date
             assert load_demo_drills() > 400  # about ten a school a year
             refresh_all()
             db.session.commit()
@@ -49,4 +50,4 @@ def test_demo_drills(app):
             tenant_root(), datetime.now(UTC).date() - timedelta(days=365), datetime.now(UTC).date()
         )
         assert 1 <= len(flagged) <= len(rows) // 3, (len(flagged), len(rows))
-        assert all(row.last_held_on for row in rows)
+        assert [row.school.code for row in rows if not row.last_held_on] == []
