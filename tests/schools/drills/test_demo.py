@@ -2,34 +2,22 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from bureau.demo import district, loader
 from bureau.demo.drills import load_demo_drills
 from bureau.flags.models import Flag
 from bureau.flags.operations import refresh_all
 from schools.drills.models import Drill
 from schools.drills.queries import overview
 from tenancy.extensions import db
-from tenancy.models import OrgUnit
-from tenancy.platform.operations import create_tenant
 from tenancy.scoping import tenant_context, tenant_root
+from tests.fixtures.demo import start_demo_district
 
 
 def test_demo_drills(app):
     with app.app_context():
-        tenant, _bureau = create_tenant(district.TENANT_CODE, district.TENANT_NAME)
-        tenant_id = tenant.id
+        tenant_id = start_demo_district(backdate_days=400)
         with tenant_context(tenant_id):
-            tenant_root().code = district.BUREAU_CODE
-            loader._load_orgs()
-            loader._load_users()
-            db.session.execute(
-                update(OrgUnit)
-                .values(created_at=datetime.now(UTC) - timedelta(days=400))
-                .execution_options(synchronize_session=False)
-            )
-            db.session.expire_all()  # the loaded units must see their new creation date
             assert load_demo_drills() > 400  # about ten a school a year
             refresh_all()
             db.session.commit()

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bureau.demo import district, loader
 from bureau.demo.duty import DAYS_AHEAD, DAYS_BACK, load_demo_duty
 from bureau.demo.grid import load_demo_grid
 from schools.duty.models import DutyDay
@@ -12,19 +11,15 @@ from schools.duty.queries import duty_gaps
 from schools.grid.models import Staff
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
-from tenancy.platform.operations import create_tenant
-from tenancy.scoping import tenant_context, tenant_root
+from tenancy.scoping import tenant_context
 from tenancy.settings.store import tenant_today
+from tests.fixtures.demo import start_demo_district
 
 
 def test_demo_duty(app):
     with app.app_context():
-        tenant, _bureau = create_tenant(district.TENANT_CODE, district.TENANT_NAME)
-        tenant_id = tenant.id
+        tenant_id = start_demo_district()
         with tenant_context(tenant_id):
-            tenant_root().code = district.BUREAU_CODE
-            loader._load_orgs()
-            loader._load_users()
             load_demo_grid()
             assert load_demo_duty() > 1000
             db.session.commit()

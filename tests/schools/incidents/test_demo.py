@@ -1,10 +1,7 @@
 """The demo incidents and contacts: realistic, with late reports, an open flag and contact gaps; loaded once."""
 
-from datetime import UTC, datetime, timedelta
+from sqlalchemy import func, select
 
-from sqlalchemy import func, select, update
-
-from bureau.demo import district, loader
 from bureau.demo.contacts import load_demo_contacts
 from bureau.demo.incidents import load_demo_incidents
 from bureau.flags.models import Flag
@@ -14,24 +11,14 @@ from schools.contacts.queries import contact_gaps
 from schools.incidents.models import Incident, IncidentReport
 from schools.incidents.queries import live_incidents
 from tenancy.extensions import db
-from tenancy.models import OrgUnit
-from tenancy.platform.operations import create_tenant
 from tenancy.scoping import tenant_context, tenant_root
+from tests.fixtures.demo import start_demo_district
 
 
 def test_demo_incidents_and_contacts(app):
     with app.app_context():
-        tenant, _bureau = create_tenant(district.TENANT_CODE, district.TENANT_NAME)
-        tenant_id = tenant.id
+        tenant_id = start_demo_district(backdate_days=400)
         with tenant_context(tenant_id):
-            tenant_root().code = district.BUREAU_CODE
-            loader._load_orgs()
-            loader._load_users()
-            db.session.execute(
-                update(OrgUnit)
-                .values(created_at=datetime.now(UTC) - timedelta(days=400))
-                .execution_options(synchronize_session=False)
-            )
             assert load_demo_contacts() > 300
             assert 15 <= load_demo_incidents() <= 25
             refresh_all()

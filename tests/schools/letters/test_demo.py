@@ -2,24 +2,19 @@
 
 from sqlalchemy import func, select
 
-from bureau.demo import district, loader
 from bureau.demo.letters import RESIGNED_SCHOOL, load_demo_letters
 from schools.letters.models import Letter
 from schools.letters.queries import letter_gaps, letter_rows
 from tenancy.extensions import db
-from tenancy.platform.operations import create_tenant
 from tenancy.scoping import tenant_context, tenant_root
 from tenancy.settings.store import tenant_today
+from tests.fixtures.demo import start_demo_district
 
 
 def test_demo_letters(app):
     with app.app_context():
-        tenant, _bureau = create_tenant(district.TENANT_CODE, district.TENANT_NAME)
-        tenant_id = tenant.id
+        tenant_id = start_demo_district()
         with tenant_context(tenant_id):
-            tenant_root().code = district.BUREAU_CODE
-            loader._load_orgs()
-            loader._load_users()
             assert load_demo_letters() > 500
             db.session.commit()
     with app.app_context(), tenant_context(tenant_id):

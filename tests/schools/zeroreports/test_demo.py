@@ -1,37 +1,22 @@
 """The demo's zero-report windows: a story for the completeness table and the flags, loaded once."""
 
-from datetime import timedelta
+from sqlalchemy import func, select
 
-from sqlalchemy import func, select, update
-
-from bureau.demo import district
-from bureau.demo.loader import _load_orgs, _load_users
 from bureau.demo.zeroreports import load_demo_zeroreports
 from bureau.flags.models import Flag
 from bureau.flags.operations import refresh_all
 from schools.zeroreports import queries
 from schools.zeroreports.models import ZeroReport, ZeroReportWindow
 from tenancy.extensions import db
-from tenancy.models import OrgUnit, utcnow
-from tenancy.platform.operations import create_tenant
 from tenancy.scoping import tenant_context
 from tenancy.settings.store import tenant_today
+from tests.fixtures.demo import start_demo_district
 
 
 def test_demo_windows_tell_a_story_and_load_once(app):
     with app.app_context():
-        tenant, _bureau = create_tenant(district.TENANT_CODE, district.TENANT_NAME)
-        with tenant_context(tenant.id):
-            _bureau.code = district.BUREAU_CODE
-            db.session.flush()
-            _load_orgs()
-            _load_users()
-            db.session.execute(
-                update(OrgUnit)
-                .values(created_at=utcnow() - timedelta(days=400))
-                .execution_options(synchronize_session=False)
-            )
-            db.session.expire_all()
+        tenant_id = start_demo_district(backdate_days=400)
+        with tenant_context(tenant_id):
             written = load_demo_zeroreports()
             assert written > 1000
             assert load_demo_zeroreports() == 0
