@@ -3,7 +3,7 @@
 import importlib
 
 # Each feature declares its jobs in its own tasks.py; list them here.
-TASK_MODULES: tuple[str, ...] = ("bureau.flags.tasks", "bureau.rollups.tasks")
+TASK_MODULES: tuple[str, ...] = ("bureau.flags.tasks", "bureau.rollups.tasks", "bureau.assessment.tasks")
 
 
 def load_tasks() -> None:

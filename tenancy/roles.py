@@ -69,6 +69,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Zero-report periods: the bureau switches them on and off, schools report daily.
     "zeroreport.manage": frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}),
     "zeroreport.submit": frozenset({Role.SCHOOL_ADMIN}),
+    # The annual assessment: the bureau admin keeps the rubric and closes the year, bureau staff
+    # compute it, and entered scores come from the bureau (all schools) or a central school (its own).
+    "assessment.manage": frozenset({Role.BUREAU_ADMIN}),
+    "assessment.compute": frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}),
+    "assessment.score": frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTRAL_REVIEWER}),
 }
 
 
