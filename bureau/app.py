@@ -55,6 +55,8 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from bureau.assessment import api as assessment_api
+    from bureau.assessment.blueprint import bp as assessment_bp
     from bureau.dashboards.blueprint import bp as dashboards_bp
     from bureau.flags import api as flags_api
     from bureau.flags.blueprint import bp as flags_bp
@@ -116,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         incidents_bp,
         letters_bp,
         zeroreports_bp,
+        assessment_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         incidents_api,
         letters_api,
         zeroreports_api,
+        assessment_api,
     ):
         module.register(api)
     app.register_blueprint(api)

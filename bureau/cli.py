@@ -3,6 +3,7 @@
 import click
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 
+from bureau.assessment.cli import assess_cli, export_cli
 from bureau.flags.cli import flags_cli
 from bureau.rollups.cli import aggregate_cli
 from schools.ledgers.cli import ledger_cli
@@ -73,6 +74,8 @@ def register_commands(app) -> None:  # called by create_app
         ledger_cli,
         flags_cli,
         aggregate_cli,
+        assess_cli,
+        export_cli,
     ):
         app.cli.add_command(command)
 

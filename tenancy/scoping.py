@@ -14,6 +14,7 @@ from flask import abort, g, has_app_context
 from flask_login import current_user
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, TenantScoped, User
@@ -60,7 +61,18 @@ def unscoped() -> Iterator[None]:
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    # `select(func.count()).select_from(Model)` names the model only in its FROM, which
+    # all_mappers does not list: look for tenant-owned models among the tables it reads.
+    # (Plain Core tables, `Model.__table__`, are outside the ORM filter by design.)
+    return any(
+        issubclass(getattr(entity, "class_", object), TenantScoped)
+        for entity in (
+            getattr(table, "_annotations", {}).get("parententity")
+            for table in find_tables(state.statement, include_crud=True)
+        )
+    )
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -36,7 +36,7 @@ from bureau.assessment.scoring import (
     rate_points,
     veto_applies,
 )
-from bureau.assessment.sources import ENTERED, SOURCES, Period
+from bureau.assessment.sources import ENTERED, SOURCES, Period, forget_rollup_rows
 from schools.drills.queries import opened_on
 from schools.units import NOT_SCHOOLS
 from tenancy import audit
@@ -286,23 +286,22 @@ def compute(rubric: Rubric, today: date | None = None) -> Computed:
     period = period_for(rubric.year, today)
     schools = schools_assessed(period)
     needed = {item.source for item in rubric.indicators if item.source in SOURCES}
+    forget_rollup_rows()  # rows kept by an earlier computation in this context may be stale
     counted = {code: SOURCES[code].collect(schools, period) for code in sorted(needed)}
     db.session.execute(delete(Result).where(Result.rubric_id == rubric.id))
-    for school in schools:
-        db.session.add(
-            Result(
-                rubric_id=rubric.id,
-                org_unit_id=school.id,
-                central_id=school.parent_id if school.level == 3 else None,
-                first_day=max(period.first, opened_on(school)),
-                last_day=period.last,
-                figures={code: counted[code][school.id] for code in counted},
-                grade="fail",
-                rank_tenant=0,
-                rank_central=0,
-            )
+    results = [
+        Result(
+            rubric_id=rubric.id,
+            org_unit_id=school.id,
+            central_id=school.parent_id if school.level == 3 else None,
+            first_day=max(period.first, opened_on(school)),
+            last_day=period.last,
+            figures={code: counted[code][school.id] for code in counted},
         )
-    db.session.flush()
+        for school in schools
+    ]
+    rescore(rubric, results)  # scored before they are written: one INSERT per school
+    db.session.add_all(results)
     rubric.computed_at, rubric.computed_through = utcnow(), period.last
     audit.record(
         "assessment.computed",
@@ -310,7 +309,6 @@ def compute(rubric: Rubric, today: date | None = None) -> Computed:
         changes={"schools": {"new": len(schools)}, "through": {"new": period.last.isoformat()}},
         summary=f"{rubric.year}: {len(schools)}",
     )
-    rescore(rubric)
     return Computed(len(schools), period.last, time.perf_counter() - started)
 
 
@@ -367,9 +365,13 @@ def score_result(rubric: Rubric, result: Result, entered: dict[tuple[int, int], 
     result.grade = grade_of(result.total, result.vetoed, rubric.bands)
 
 
-def rescore(rubric: Rubric) -> None:
-    """Score every stored result again (entered scores or the rubric changed) and rank them."""
-    results = db.session.scalars(select(Result).where(Result.rubric_id == rubric.id)).all()
+def rescore(rubric: Rubric, results: list[Result] | None = None) -> None:
+    """Score the results again (entered scores or the rubric changed) and rank them.
+
+    `results`: all of the rubric's results, new ones included (default: the stored ones).
+    """
+    if results is None:
+        results = db.session.scalars(select(Result).where(Result.rubric_id == rubric.id)).all()
     if not results:
         return
     entered = {
@@ -380,15 +382,15 @@ def rescore(rubric: Rubric) -> None:
     }
     for result in results:
         score_result(rubric, result, entered)
-    ranks = competition_ranks([(r.id, r.total, r.vetoed) for r in results])
+    ranks = competition_ranks([(r.org_unit_id, r.total, r.vetoed) for r in results])
     groups: dict[int | None, list[Result]] = {}
     for result in results:
-        result.rank_tenant = ranks[result.id]
+        result.rank_tenant = ranks[result.org_unit_id]
         groups.setdefault(result.central_id, []).append(result)
     for members in groups.values():
-        within = competition_ranks([(r.id, r.total, r.vetoed) for r in members])
+        within = competition_ranks([(r.org_unit_id, r.total, r.vetoed) for r in members])
         for result in members:
-            result.rank_central = within[result.id]
+            result.rank_central = within[result.org_unit_id]
     db.session.flush()
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import Select, select
 from bureau.assessment.models import EnteredScore, Indicator, Result, Rubric
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
+from tenancy.scoping import subtree_filter, visible_paths
 
 
 def rubric_of(year: int) -> Rubric | None:
@@ -25,6 +26,19 @@ def results_under(rubric: Rubric, unit: OrgUnit) -> Select:
         .where(Result.rubric_id == rubric.id, OrgUnit.path.startswith(unit.path, autoescape=True))
         .order_by(Result.rank_tenant, OrgUnit.path)
     )
+
+
+def visible_results(rubric: Rubric, central_id: int | None = None) -> Select:
+    """Select (Result, school) for the schools the current user sees, best rank first; with
+    `central_id`, only those ranked within that central school."""
+    query = (
+        select(Result, OrgUnit)
+        .join(OrgUnit, OrgUnit.id == Result.org_unit_id)
+        .where(Result.rubric_id == rubric.id, subtree_filter(OrgUnit.path, visible_paths()))
+    )
+    if central_id is not None:
+        query = query.where(Result.central_id == central_id)
+    return query.order_by(Result.rank_tenant, OrgUnit.path)
 
 
 def result_of(rubric: Rubric, school: OrgUnit) -> Result | None:

@@ -9,6 +9,7 @@ incident reports) and a concealed or falsely reported incident (瞒报谎报, en
 Grades: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格.
 """
 
+import math
 import re
 from typing import Any
 
@@ -162,6 +163,8 @@ def _number(value, what: str, errors: list[str], low: float = 0, high: float | N
     try:
         number = float(value)
     except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):  # "nan" and "inf" parse as floats but score nothing
         errors.append(_("%(what)s must be a number.", what=what))
         return None
     if number < low or (high is not None and number > high):

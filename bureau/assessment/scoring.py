@@ -10,10 +10,14 @@ Rules (an indicator's ``params`` in brackets, with their defaults):
   is marked as missing.
 - ``veto``: applies when the source's ``count`` reaches ``at_least`` (1); for an entered veto
   when the value is 1. A veto item has no weight.
-Points are rounded to two decimals once per indicator; the total is their sum.
+Points are rounded to two decimals once per indicator, half up (四舍五入) on the exact value
+(15 × 33.3% is 4.995 → 5.00, as worked out by hand; binary floats would give 4.99); the total is
+their sum.
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -62,26 +66,37 @@ class Scored:
         }
 
 
+def _exact(value) -> Fraction:
+    """A number as written (0.1 is one tenth, not the binary float nearest to it)."""
+    return Fraction(str(value))
+
+
+def _two(value: Fraction) -> float:
+    """Round half up (四舍五入) to two decimals."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def rate_points(weight: int, numerator: int, denominator: int, params: dict) -> tuple[float | None, float]:
     """(rate in %, points) of a rate rule."""
     if denominator <= 0:
-        return None, round(weight * float(param(params, "rate", "if_none")) / 100, 2)
-    rate = 100.0 * numerator / denominator
-    full, zero = float(param(params, "rate", "full_at")), float(param(params, "rate", "zero_at"))
-    share = 1.0 if rate >= full else max(0.0, (rate - zero) / (full - zero))
-    return round(rate, 2), round(weight * share, 2)
+        return None, _two(_exact(weight) * _exact(param(params, "rate", "if_none")) / 100)
+    rate = Fraction(100 * numerator, denominator)
+    full, zero = _exact(param(params, "rate", "full_at")), _exact(param(params, "rate", "zero_at"))
+    share = Fraction(1) if rate >= full else max(Fraction(0), (rate - zero) / (full - zero))
+    return _two(rate), _two(weight * share)
 
 
 def deduction_points(weight: int, counts: dict[str, int], params: dict) -> float:
     """Points of a deduction rule: the weight less the deductions, never below the floor."""
-    lost = sum(float(each) * counts.get(name, 0) for name, each in (params.get("points") or {}).items())
-    return round(max(float(param(params, "deduction", "floor")), weight - lost), 2)
+    lost = sum(_exact(each) * counts.get(name, 0) for name, each in (params.get("points") or {}).items())
+    return _two(max(_exact(param(params, "deduction", "floor")), weight - lost))
 
 
 def entered_points(weight: int, value: float | None, params: dict) -> float:
     if value is None:
         return 0.0
-    return round(weight * float(value) / float(param(params, "entered", "max")), 2)
+    return _two(weight * _exact(value) / _exact(param(params, "entered", "max")))
 
 
 def veto_applies(counts: dict[str, int] | None, value: float | None, params: dict) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bureau.rollups.models import UnitMonth
 from schools.drills.queries import compliance_counts, held_drills, unit_obligations
 from schools.drills.rules import LONGEST_PERIOD
-from schools.grid.queries import coverage_by_school
+from schools.grid.queries import coverage_counts
 from schools.incidents.queries import incident_timeliness_by_unit
 from schools.letters.queries import letter_rows
 from schools.submissions.due import add_months
@@ -109,6 +109,11 @@ def _rollup_months(schools: list[OrgUnit], period: Period) -> dict[int, list]:
     return found
 
 
+def forget_rollup_rows() -> None:
+    """Drop the rollup rows kept from an earlier computation in this context: count afresh."""
+    g.pop("assessment_rollup_rows", None)
+
+
 def _sum(rows: list, period: Period, *names: str) -> list[int]:
     within = [row for row in rows if row.period >= period.first]
     return [sum(getattr(row, name) for row in within) for name in names]
@@ -162,11 +167,10 @@ def collect_major(schools: list[OrgUnit], period: Period) -> Counts:
 def collect_grid(schools: list[OrgUnit], period: Period) -> Counts:
     found = {}
     for part in _chunks(schools):
-        grids = coverage_by_school(period.last, [school.id for school in part])
+        grids = coverage_counts(period.last, [school.id for school in part])
         for school in part:
-            grid = grids.get(school.id)
-            counts = grid.counts if grid is not None else {"cells": 0, "covered": 0, "blind_spots": 0}
-            found[school.id] = {name: counts[name] for name in ("cells", "covered", "blind_spots")}
+            cells, covered = grids.get(school.id, (0, 0))
+            found[school.id] = {"cells": cells, "covered": covered, "blind_spots": cells - covered}
     return found
 
 
@@ -209,13 +213,18 @@ def collect_incidents(schools: list[OrgUnit], period: Period) -> Counts:
 SOURCES: dict[str, Source] = {
     "reports": Source(
         _l("Monthly reports"),
-        {"due": _l("Due"), "on_time": _l("On time"), "late": _l("Late"), "missing": _l("Missing")},
+        {
+            "due": _l("Reports due"),
+            "on_time": _l("Reported on time"),
+            "late": _l("Reported late"),
+            "missing": _l("Reports missing"),
+        },
         collect_reports,
         rate=("on_time", "due"),
     ),
     "rectification": Source(
         _l("Hazards rectified"),
-        {"found": _l("Found"), "closed": _l("Rectified"), "open": _l("Not rectified")},
+        {"found": _l("Hazards found"), "closed": _l("Rectified"), "open": _l("Not rectified")},
         collect_rectification,
         rate=("closed", "found"),
     ),
@@ -233,19 +242,19 @@ SOURCES: dict[str, Source] = {
     ),
     "grid": Source(
         _l("Grid coverage"),
-        {"cells": _l("Cells"), "covered": _l("With an owner"), "blind_spots": _l("Blind spots")},
+        {"cells": _l("Grid cells"), "covered": _l("With an owner"), "blind_spots": _l("Blind spots")},
         collect_grid,
         rate=("covered", "cells"),
     ),
     "drills": Source(
         _l("Drills"),
-        {"required": _l("Required"), "met": _l("Held"), "missed": _l("Missed")},
+        {"required": _l("Drills required"), "met": _l("Drills held"), "missed": _l("Drills missed")},
         collect_drills,
         rate=("met", "required"),
     ),
     "letters": Source(
         _l("Responsibility letters"),
-        {"required": _l("Required"), "signed": _l("Signed"), "missing": _l("Not signed")},
+        {"required": _l("Letters required"), "signed": _l("Letters signed"), "missing": _l("Not signed")},
         collect_letters,
         rate=("signed", "required"),
     ),
@@ -254,7 +263,7 @@ SOURCES: dict[str, Source] = {
         {
             "reported": _l("Incidents"),
             "on_time": _l("Within one hour"),
-            "late": _l("Late"),
+            "late": _l("Reported after one hour"),
             "with_casualties": _l("Responsibility accidents with casualties"),
         },
         collect_incidents,

@@ -6,6 +6,7 @@ import random
 from sqlalchemy import select
 
 from bureau.demo import district
+from bureau.demo.assessment import load_demo_assessment
 from bureau.demo.contacts import load_demo_contacts
 from bureau.demo.drills import load_demo_drills
 from bureau.demo.duty import load_demo_duty
@@ -55,6 +56,7 @@ def load_demo() -> Tenant:
         load_demo_zeroreports()
         refresh_demo_flags()
         rebuild_all()  # the dashboards' figures, at once rather than after the nightly run
+        load_demo_assessment()  # computed from the rollups just rebuilt
         db.session.commit()
     return tenant
 

@@ -53,6 +53,7 @@ def load_demo_reports() -> int:
         .values(created_at=utcnow() - timedelta(days=400))
         .execution_options(synchronize_session=False)
     )
+    db.session.expire_all()  # units already loaded must read the new date (the assessment does)
     periods, last = _periods(), _periods()[-1]
     reviewers = {user.username: user.id for user in db.session.scalars(select(User))}
     rows = []

@@ -22,9 +22,11 @@ The rules (SPEC §6; where the issue is silent the choice is written here):
   (school years, assessment years) never count one period twice.
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from flask_babel import gettext as _
@@ -32,6 +34,7 @@ from flask_babel import gettext as _
 from schools.drills.models import FIRE_OR_DISASTER
 from schools.submissions.due import add_months
 from tenancy.settings.semesters import Semester, semesters_between
+from tenancy.settings.store import get_setting
 
 MONTHLY_KINDS = frozenset(
     {
@@ -140,6 +143,23 @@ def _in_term(first: date, last: date, semesters: list[Semester]) -> bool:
     return any(s.start <= last and s.end >= first for s in semesters)
 
 
+@lru_cache(maxsize=256)
+def _periods(rule: str, first: date, last: date, setting: tuple[tuple[str, str], ...]) -> tuple:
+    """(rule, first, last, semester) of every period of `rule` ending in [first, last], in term.
+
+    The same for every school of a kind, so computed once per rule and range (an assessment of
+    thousands of schools asks for the same few).
+    """
+    semesters = semesters_between(first - LONGEST_PERIOD, last, dict(setting))
+    found = [
+        (rule, start, end, "")
+        for start, end in _regular_periods(rule, first - LONGEST_PERIOD, last)
+        if _in_term(start, end, semesters)
+    ]
+    found += [("semester", s.start, s.end, s.name) for s in semesters]
+    return tuple(period for period in found if first <= period[2] <= last)
+
+
 def obligations(
     kind: str,
     opened_on: date,
@@ -155,22 +175,18 @@ def obligations(
     rule = frequency(kind)
     if rule is None or not is_active:
         return []
-    # Periods ending in the range start at most LONGEST_PERIOD earlier.
-    semesters = semesters_between(first - LONGEST_PERIOD, last, setting)
+    setting = setting or get_setting("semesters")
     found = [
-        Obligation(rule, start, end)
-        for start, end in _regular_periods(rule, first - LONGEST_PERIOD, last)
-        if _in_term(start, end, semesters)
+        Obligation(name, start, end, semester=semester)
+        for name, start, end, semester in _periods(rule, first, last, tuple(sorted(setting.items())))
+        if opened_on <= start
     ]
-    found += [Obligation("semester", s.start, s.end, semester=s.name) for s in semesters]
-    found = [o for o in found if first <= o.last <= last and opened_on <= o.first]
     held = sorted(drills, key=lambda d: (d.held_on, d.id))
+    days = [d.held_on for d in held]
     for obligation in found:
+        within = held[bisect_left(days, obligation.first) : bisect_right(days, obligation.last)]
         obligation.met_by = [
-            d.id
-            for d in held
-            if obligation.first <= d.held_on <= obligation.last
-            and (obligation.rule != "semester" or d.kind in FIRE_OR_DISASTER)
+            d.id for d in within if obligation.rule != "semester" or d.kind in FIRE_OR_DISASTER
         ]
         if obligation.met_by:
             obligation.status = "met"

@@ -211,7 +211,7 @@ def build_tenant(
             raise
         if db.engine.dialect.name == "postgresql":
             # A live database has planner statistics and a visibility map; a fresh bulk load has neither.
-            _vacuum(model.__tablename__ for model in (OrgUnit, OrgUnitParentPeriod, Hazard, Submission, Flag))
+            vacuum(model.__tablename__ for model in (OrgUnit, OrgUnitParentPeriod, Hazard, Submission, Flag))
             log("vacuum analyze done")
         return tenant_id
 
@@ -250,7 +250,7 @@ def drop_tenant(app: Flask, code: str) -> int | None:
                 emptied.append(table.name)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            _vacuum(emptied)
+            vacuum(emptied)
         db.session.execute(org.delete().where(org.c.tenant_id == tenant_id))
         db.session.execute(tenants.delete().where(tenants.c.id == tenant_id))
         db.session.commit()
@@ -306,7 +306,7 @@ def _insert_tree(
     db.session.execute(update(org).where(org.c.id == bureau_id).values(path=f"/{bureau_id}/"))
 
     width = max(4, len(str(centrals)))
-    _insert(
+    insert_rows(
         org,
         columns,
         (
@@ -325,7 +325,7 @@ def _insert_tree(
     weights = rng.lognormal(0.0, 1.0, schools) * np.array([SCHOOL_KINDS[kinds[k]][2] for k in kind_index])
     parent_index = np.arange(schools) * centrals // schools  # contiguous, even blocks per central
     width = max(5, len(str(schools)))
-    _insert(
+    insert_rows(
         org,
         columns,
         (
@@ -399,7 +399,9 @@ HAZARD_COLUMNS = (
 def _insert_hazards(tenant_id: int, tree: Tree, span: Span, count: int, rng: np.random.Generator, log) -> int:
     hazards = Hazard.__table__
     for start in range(0, count, CHUNK):
-        _insert(hazards, HAZARD_COLUMNS, _hazard_rows(tenant_id, tree, span, min(CHUNK, count - start), rng))
+        insert_rows(
+            hazards, HAZARD_COLUMNS, _hazard_rows(tenant_id, tree, span, min(CHUNK, count - start), rng)
+        )
         log(f"  hazards {start + min(CHUNK, count - start)}/{count}")
     return count
 
@@ -546,7 +548,7 @@ def _insert_submissions(tenant_id: int, tree: Tree, span: Span, rng: np.random.G
             + (submitted_at[i], reviewed_at[i], RETURN_COMMENT if status_names[i] == "returned" else None)
             for i in np.flatnonzero(keep).tolist()
         ]
-        _insert(submissions, SUBMISSION_COLUMNS, rows)
+        insert_rows(submissions, SUBMISSION_COLUMNS, rows)
         total += len(rows)
     return total
 
@@ -590,7 +592,7 @@ def _insert_flags(tenant_id: int, tree: Tree, span: Span, rnd: random.Random) ->
             else:
                 open_keys.add((school_id, kind, subject))
             rows.append((tenant_id, school_id, kind, subject, {}, raised, cleared))
-    _insert(Flag.__table__, FLAG_COLUMNS, rows)
+    insert_rows(Flag.__table__, FLAG_COLUMNS, rows)
     return len(rows)
 
 
@@ -621,7 +623,7 @@ def _flaggable_hazards(tenant_id: int, today: date) -> tuple[dict[int, list], di
 # --- writing rows ----------------------------------------------------------------------
 
 
-def _insert(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """Insert tuples of `columns`: COPY on PostgreSQL, chunked executemany elsewhere."""
     if db.engine.dialect.name == "postgresql":
         json_columns = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
@@ -651,7 +653,7 @@ def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _vacuum(names: Iterable[str]) -> None:
+def vacuum(names: Iterable[str]) -> None:
     """VACUUM ANALYZE the tables (outside any transaction, as VACUUM requires)."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for name in names:

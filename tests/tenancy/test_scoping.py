@@ -47,3 +47,11 @@ def test_writing_another_tenants_object_is_refused(app, world):
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
         db.session.rollback()
+
+
+def test_counts_are_filtered_however_they_are_written(app, world):
+    """count(*) FROM a model and FROM a subquery of one see only the current tenant too."""
+    with app.app_context(), tenant_context(world.beta.id):
+        assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == 3
+        assert db.session.scalar(select(func.count()).select_from(select(OrgUnit).subquery())) == 3
+        assert db.session.scalar(select(func.count(OrgUnit.id))) == 3

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from schools.grid import operations
-from schools.grid.queries import cells_of_keeper, coverage, coverage_by_school, owners_on
+from schools.grid.queries import cells_of_keeper, coverage, coverage_by_school, coverage_counts, owners_on
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, User
 from tenancy.settings.store import tenant_today
@@ -100,3 +100,28 @@ def test_owners_on_a_school_and_cells_of_a_keeper(s11, people, world):
     ]
     school11 = db.session.get(User, world.alpha_users["school11"])
     assert cells_of_keeper(school11) == []
+
+
+def test_coverage_counts_agree_with_coverage_on_every_day(s11, people, world):
+    """The assessment counts cells and owners in SQL; the counts must be those of coverage()."""
+    building = make_cell(s11)
+    canteen = make_cell(s11, name="食堂", kind="outdoor")
+    old = make_cell(s11, name="旧平房", opened_on=D("2024-09-01"))
+    make_cell(s11, name="新楼", opened_on=D("2025-03-01"))
+    operations.assign_first_owner(building, people.zhang, D("2024-09-01"))
+    operations.assign_first_owner(canteen, people.wang, D("2024-10-01"))
+    operations.add_deputy(building, people.li, D("2024-09-01"))
+    operations.assign_first_owner(old, people.li, D("2024-09-01"))
+    operations.close_cell(old, D("2024-12-31"))
+    s21 = db.session.get(OrgUnit, world.alpha_orgs["S21"])
+    make_cell(s21, name="校门", kind="outdoor")
+    db.session.commit()
+    for day in ("2024-08-31", "2024-09-10", "2024-10-01", "2024-12-31", "2025-01-05", "2025-03-01"):
+        counted = coverage_counts(D(day), [s11.id, s21.id])
+        for school in (s11, s21):
+            expected = coverage(school, D(day)).counts
+            assert counted.get(school.id, (0, 0)) == (expected["cells"], expected["covered"]), (
+                day,
+                school.code,
+            )
+    assert coverage_counts(D("2024-09-10"), [s11.id])[s11.id] == (3, 2)

@@ -2,10 +2,7 @@
 
 from datetime import UTC, datetime
 
-import pytest
-
 from schools.incidents.operations import report_incident
-from tests.fixtures.app import WebClient
 from tests.schools.submissions.conftest import alpha  # noqa: F401  (the shared tenant-context fixture)
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -26,16 +23,3 @@ def incident_values(**changes) -> dict:
 def report(school, now=datetime(2026, 3, 5, 2, 30, tzinfo=UTC), user=None, **changes):
     """Report an incident at `school` as if the platform's clock read `now` (default: 30 min lag)."""
     return report_incident(school, incident_values(**changes), user, now=now)
-
-
-@pytest.fixture
-def login(app, world):
-    """Return a function logging a user in, with the interface in English."""
-
-    def log_in(username: str) -> WebClient:
-        client = WebClient(app)
-        assert client.login(username, world.password).status_code == 302
-        assert client.post("/language", {"locale": "en"}).status_code == 302
-        return client
-
-    return log_in

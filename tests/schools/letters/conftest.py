@@ -9,7 +9,6 @@ from sqlalchemy import select
 from tenancy.extensions import db
 from tenancy.models import OrgUnit, User
 from tenancy.scoping import tenant_context
-from tests.fixtures.app import WebClient
 
 
 @pytest.fixture
@@ -21,16 +20,3 @@ def alpha(app, world):
             user=lambda name: db.session.get(User, world.alpha_users[name]),
         )
         db.session.rollback()
-
-
-@pytest.fixture
-def login(app, world):
-    """Return a client logged in as an alpha user, with the interface in English."""
-
-    def make(username: str) -> WebClient:
-        client = WebClient(app)
-        assert client.login(username, world.password).status_code == 302
-        assert client.post("/language", {"locale": "en"}).status_code == 302
-        return client
-
-    return make
