@@ -236,7 +236,11 @@ SOURCES: dict[str, Source] = {
     ),
     "major": Source(
         _l("Major hazards closed"),
-        {"supervised": _l("Under supervision"), "closed": _l("Closed"), "open": _l("Still open")},
+        {
+            "supervised": _l("Under supervision"),
+            "closed": _l("Closed after re-check"),
+            "open": _l("Still open"),
+        },
         collect_major,
         rate=("closed", "supervised"),
     ),

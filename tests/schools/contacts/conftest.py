@@ -1,3 +1,3 @@
 """Fixtures of the contact tests (shared with the incident tests)."""
 
-from tests.schools.incidents.conftest import alpha, login  # noqa: F401
+from tests.schools.incidents.conftest import alpha  # noqa: F401

@@ -1,3 +1,3 @@
 """Fixtures of the duty roster tests: the same as the letter tests' (alpha's context, English clients)."""
 
-from tests.schools.letters.conftest import alpha, login  # noqa: F401  (fixtures)
+from tests.schools.letters.conftest import alpha  # noqa: F401  (fixtures)
