@@ -90,6 +90,17 @@ ACTION_LABELS = {
     "zeroreport_window.switch_off": _l("Switched off a zero-report window"),
     "zeroreport.submit": _l("Made a daily zero-report"),
     "zeroreport.correct": _l("Corrected a daily zero-report"),
+    # assessment: labels of bureau/assessment
+    "assessment.rubric_created": _l("Started a year's assessment rubric"),
+    "assessment.indicator_changed": _l("Changed an assessment indicator"),
+    "assessment.indicator_added": _l("Added an assessment indicator"),
+    "assessment.indicator_removed": _l("Removed an assessment indicator"),
+    "assessment.bands_changed": _l("Changed the assessment grade bands"),
+    "assessment.score_entered": _l("Entered an assessment score"),
+    "assessment.score_cleared": _l("Cleared an assessment score"),
+    "assessment.computed": _l("Computed the annual assessment"),
+    "assessment.closed": _l("Closed the year's assessment"),
+    "assessment.reopened": _l("Reopened the year's assessment"),
 }
 
 
