@@ -30,8 +30,8 @@ test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check tenancy schools bureau tests
-	$(BIN)/ruff format --check tenancy schools bureau tests
+	$(BIN)/ruff check tenancy schools bureau tests deploy
+	$(BIN)/ruff format --check tenancy schools bureau tests deploy
 
 # Refresh the catalogue after adding or changing visible strings.
 extract: install

@@ -1,10 +1,10 @@
 """Assemble the SafeGrid application."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bureau.cli import register_commands
 from bureau.tasks import load_tasks
@@ -12,6 +12,8 @@ from tenancy.api.base import create_api_blueprint
 from tenancy.api.openapi import build_openapi
 from tenancy.config import REPO_ROOT, Config
 from tenancy.extensions import csrf, db, limiter, login_manager, migrate
+from tenancy.ops.logs import configure_logging, init_log_context
+from tenancy.ops.views import readyz
 from tenancy.redis_url import limiter_storage_uri
 from tenancy.web import init_web
 
@@ -28,6 +30,9 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(TENANCY_DIR / "static"),
     )
     app.config.from_object(config)
+    if app.config.get("PROXY_HOPS"):  # behind nginx: the client's address, not the proxy's (audit, limits)
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TENANCY_DIR / "translations")
     app.config["RATELIMIT_STORAGE_URI"] = limiter_storage_uri(app.config["REDIS_URL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -45,12 +50,13 @@ def create_app(config: Config | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_web(app)
+    init_log_context(app)
     _register_blueprints(app)
     _register_error_pages(app)
     register_commands(app)
     load_tasks()
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(app.config["LOG_FORMAT"])  # with request id, tenant, user (tenancy/ops/logs.py)
     return app
 
 
@@ -88,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from schools.zeroreports.blueprint import bp as zeroreports_bp
     from tenancy.auditlog.blueprint import bp as auditlog_bp
     from tenancy.auth.blueprint import bp as auth_bp
+    from tenancy.ops.blueprint import bp as ops_bp
     from tenancy.orgs import api as orgs_api
     from tenancy.orgs.blueprint import bp as orgs_bp
     from tenancy.platform.blueprint import bp as platform_bp
@@ -102,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         auditlog_bp,
         platform_bp,
+        ops_bp,
         settings_bp,
         hazards_bp,
         ledgers_bp,
@@ -144,8 +152,10 @@ def _register_blueprints(app: Flask) -> None:
         module.register(api)
     app.register_blueprint(api)
     app.add_url_rule("/api/v1/openapi.json", "openapi", lambda: jsonify(build_openapi(app)))
-    # The process is up and answering (readiness, with the database and Redis, is issue 8's /readyz).
+    # The process is up and answering (whether the installation can serve is /readyz).
     app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
+    # Ready to serve: database, Redis, migrations at head, queue depths, outbox age (503 when not).
+    app.add_url_rule("/readyz", "readyz", readyz)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,7 +7,9 @@ from bureau.assessment.cli import assess_cli, export_cli
 from bureau.flags.cli import flags_cli
 from bureau.rollups.cli import aggregate_cli
 from schools.ledgers.cli import ledger_cli
+from tenancy.backup.cli import backup_command, migrate_data_command, restore_command
 from tenancy.cli import org_cli, tenant_cli, user_cli
+from tenancy.ops.cli import check
 
 
 @click.command("demo")
@@ -68,6 +70,7 @@ def register_commands(app) -> None:  # called by create_app
         serve,
         worker,
         scheduler,
+        check,
         tenant_cli,
         org_cli,
         user_cli,
@@ -76,6 +79,9 @@ def register_commands(app) -> None:  # called by create_app
         aggregate_cli,
         assess_cli,
         export_cli,
+        backup_command,
+        restore_command,
+        migrate_data_command,
     ):
         app.cli.add_command(command)
 

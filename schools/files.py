@@ -5,10 +5,12 @@ each feature serves its files only after its own scope check.
 """
 
 import secrets
+import unicodedata
 from collections.abc import Collection
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 
 # Magic bytes → (content type, extension).
@@ -68,3 +70,33 @@ def store_file(tenant_id: int, stored_name: str, data: bytes) -> None:
 def stored_path(tenant_id: int, stored_name: str) -> Path:
     """Return where a stored file lives on disk."""
     return evidence_folder(tenant_id) / stored_name
+
+
+def send_stored(path: Path, *, download_name: str, mimetype: str, as_attachment: bool = False):
+    """Answer with a stored file (call after the view's scope check).
+
+    When SAFEGRID_X_ACCEL_PREFIX is set (behind nginx, see deploy/nginx/safegrid.conf) the answer
+    is empty with `X-Accel-Redirect: <prefix>/<path under the upload folder>`, and nginx sends the
+    file from its internal location, keeping this answer's Content-Type, Content-Disposition and
+    Cache-Control; otherwise the app sends the file itself.
+    """
+    prefix = current_app.config.get("X_ACCEL_PREFIX")
+    if not prefix:
+        return send_file(path, mimetype=mimetype, download_name=download_name, as_attachment=as_attachment)
+    relative = Path(path).resolve().relative_to(Path(current_app.config["UPLOAD_FOLDER"]).resolve())
+    response = current_app.response_class(mimetype=mimetype)
+    response.headers["X-Accel-Redirect"] = f"{prefix}/{quote(relative.as_posix())}"
+    response.headers.set(
+        "Content-Disposition", "attachment" if as_attachment else "inline", **_filename(download_name)
+    )
+    return response
+
+
+def _filename(name: str) -> dict[str, str]:
+    """Content-Disposition filename parameters, as werkzeug's send_file writes them (RFC 6266)."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")}
+    return {"filename": name}

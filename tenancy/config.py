@@ -34,6 +34,17 @@ def env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return SAFEGRID_<name> (lowercased) when it is one of `choices`, refusing anything else."""
+    raw = env_str(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise RuntimeError(f"{PREFIX}{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return value
+
+
 def instance_path() -> Path:
     """Return the instance folder (database, embedded Redis, uploads, secret key)."""
     return Path(env_str("INSTANCE_PATH", str(REPO_ROOT / "instance"))).resolve()
@@ -84,10 +95,18 @@ class Config:
         self.UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
         self.MAX_CONTENT_LENGTH = (self.UPLOAD_MAX_MB + 1) * 1024 * 1024
         self.UPLOAD_FOLDER = str(folder / "uploads")
+        # Behind nginx: stored files are sent by nginx from this internal location (X-Accel-Redirect).
+        self.X_ACCEL_PREFIX = (env_str("X_ACCEL_PREFIX") or "").rstrip("/") or None
         self.SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
         self.SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
         self.SESSION_COOKIE_SECURE = env_bool("COOKIE_SECURE", False)
+        # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are trusted for the client address.
+        self.PROXY_HOPS = env_int("PROXY_HOPS", 0)
         self.DEMO_MODE = env_bool("DEMO", False)
+        # Logs: "text" (one line per record) or "json" (one object per line), with request/tenant/user ids.
+        self.LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "text")
+        # /readyz and `safegrid check` fail when unfinished outbox work is older than this (seconds).
+        self.READY_OUTBOX_MAX_AGE = env_int("READY_OUTBOX_MAX_AGE", 300)
 
 
 class TestConfig(Config):

@@ -35,6 +35,7 @@ PUBLIC = {
     "auth.logout",
     "openapi",
     "healthz",
+    "readyz",
 }
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from bureau.notices.queries import (
     school_filter_choices,
     target_schools,
 )
+from schools.files import send_stored
 from schools.hazards.codes import LEVELS, STATUSES
 from schools.units import get_school_or_404
 from tenancy.extensions import db
@@ -205,7 +206,7 @@ def download_attachment(attachment_id: int):
     if item is None or item.tenant_id != current_tenant_id():
         abort(404)
     load_notice(item.notice_id)
-    return send_file(
+    return send_stored(
         operations.attachment_path(item),
         mimetype=item.content_type,
         download_name=item.original_name,

@@ -20,6 +20,7 @@ from schools.drills.queries import (
     school_obligations,
 )
 from schools.drills.rules import frequency
+from schools.files import send_stored
 from schools.units import get_school_or_404
 from tenancy.extensions import db
 from tenancy.models import OrgUnit
@@ -186,7 +187,7 @@ def add_photo(drill_id: int):
 def photo(photo_id: int):
     """Serve a drill photo to users who can see the school."""
     item = get_scoped_or_404(DrillPhoto, photo_id)
-    return send_file(
+    return send_stored(
         operations.photo_path(item), mimetype=item.content_type, download_name=item.original_name
     )
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from schools.files import send_stored
 from schools.hazards import access, operations
 from schools.hazards.codes import CATEGORIES, LEVELS, SOURCES, STATUSES
 from schools.hazards.evidence import attach_evidence, evidence_path
@@ -243,7 +244,7 @@ def download_evidence(evidence_id: int):
     """Serve an evidence file to users who can see its hazard."""
     item = get_scoped_or_404(Evidence, evidence_id)
     _load_hazard(item.hazard_id)
-    return send_file(
+    return send_stored(
         evidence_path(item),
         mimetype=item.content_type,
         download_name=item.original_name,

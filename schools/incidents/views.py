@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from schools.contacts.models import PARTNER_KINDS
 from schools.contacts.queries import INCIDENT_PARTNERS, contacts_for_incident
 from schools.contacts.views import area_unit
+from schools.files import send_stored
 from schools.incidents import operations
 from schools.incidents.forms import IncidentForm, ReportForm
 from schools.incidents.models import (
@@ -199,7 +200,7 @@ def add_report(incident_id: int):
 def download_attachment(attachment_id: int):
     """Serve a report's file to users who can see its incident."""
     item = get_scoped_or_404(IncidentAttachment, attachment_id)
-    return send_file(
+    return send_stored(
         operations.attachment_path(item),
         mimetype=item.content_type,
         download_name=item.original_name,

@@ -1,10 +1,11 @@
 """Letter pages: the overview of a unit's year (issued letters, gaps, issue to all), a letter with
 its history (sign, scan, re-sign), and a school's in-school letters with its targets."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from schools.files import send_stored
 from schools.letters import operations
 from schools.letters.forms import IssueForm, ResignForm, ScanForm, SchoolLetterForm, SignForm, TargetForm
 from schools.letters.models import SCHOOL_TIERS, STATUSES, TIERS, UNIT_TIERS, Letter
@@ -236,7 +237,7 @@ def download_scan(letter_id: int):
     letter = get_scoped_or_404(Letter, letter_id)
     if not letter.has_scan:
         abort(404)
-    return send_file(
+    return send_stored(
         operations.scan_path(letter),
         mimetype=letter.scan_content_type,
         download_name=letter.scan_original_name,

@@ -1,0 +1,1 @@
+"""Operations: readiness checks (/readyz, `safegrid check`), structured logs, failed RQ jobs."""
