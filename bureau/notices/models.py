@@ -109,13 +109,16 @@ class NoticeAttachment(TenantScoped, db.Model):
     """A photo or PDF sent with an answer, stored outside the web root under a generated name."""
 
     __tablename__ = "notice_attachments"
-    __table_args__ = (Index("ix_notice_attachments_tenant_answer", "tenant_id", "answer_id"),)
+    __table_args__ = (
+        Index("ix_notice_attachments_tenant_answer", "tenant_id", "answer_id"),
+        UniqueConstraint("tenant_id", "stored_name", name="uq_notice_attachments_tenant_stored_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("notice_answers.id"))
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))  # the answering school
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(80))  # unique per tenant (see __table_args__)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenancy.extensions import db
@@ -66,12 +66,15 @@ class DrillPhoto(TenantScoped, db.Model):
     """A photo of a drill, stored outside the web root under a generated name."""
 
     __tablename__ = "drill_photos"
-    __table_args__ = (Index("ix_drill_photos_tenant_drill", "tenant_id", "drill_id"),)
+    __table_args__ = (
+        Index("ix_drill_photos_tenant_drill", "tenant_id", "drill_id"),
+        UniqueConstraint("tenant_id", "stored_name", name="uq_drill_photos_tenant_stored_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(80))  # unique per tenant (see __table_args__)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenancy.extensions import db
@@ -112,13 +112,16 @@ class Evidence(TenantScoped, db.Model):
     """A photo or PDF attached to a hazard, stored outside the web root under a generated name."""
 
     __tablename__ = "hazard_evidence"
-    __table_args__ = (Index("ix_hazard_evidence_tenant_hazard", "tenant_id", "hazard_id"),)
+    __table_args__ = (
+        Index("ix_hazard_evidence_tenant_hazard", "tenant_id", "hazard_id"),
+        UniqueConstraint("tenant_id", "stored_name", name="uq_hazard_evidence_tenant_stored_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     stage: Mapped[str] = mapped_column(String(20))  # found or rectification
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(80))  # unique per tenant (see __table_args__)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)

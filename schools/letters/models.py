@@ -69,6 +69,7 @@ class Letter(TenantScoped, db.Model):
             sqlite_where=text("status != 'superseded'"),
             postgresql_where=text("status != 'superseded'"),
         ),
+        UniqueConstraint("tenant_id", "scan_stored_name", name="uq_letters_tenant_scan_stored_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +85,7 @@ class Letter(TenantScoped, db.Model):
     signed_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
-    scan_stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    scan_stored_name: Mapped[str | None] = mapped_column(String(80))  # unique per tenant
     scan_original_name: Mapped[str | None] = mapped_column(String(255))
     scan_content_type: Mapped[str | None] = mapped_column(String(40))
     scan_size: Mapped[int | None] = mapped_column(Integer)
