@@ -85,7 +85,7 @@ def create_rubric(year: int, copy_from: Rubric | None = None) -> Rubric:
         raise AssessmentError(_("The %(year)s assessment already exists.", year=year), "year")
     rubric = Rubric(year=year, bands=dict(copy_from.bands if copy_from else DEFAULT_BANDS))
     if copy_from is not None:
-        rows = [{name: getattr(item, name) for name in FIELDS} for item in copy_from.indicators]
+        rows = [_row(item) for item in copy_from.indicators]
     else:
         rows = [
             dict(
@@ -118,7 +118,7 @@ def save_rubric(rubric: Rubric, rows: dict[int, dict[str, Any]], bands: dict[str
     problems: dict[str, list[str]] = {}
     merged = []
     for item in rubric.indicators:
-        row = {name: getattr(item, name) for name in FIELDS} | rows.get(item.id, {})
+        row = _row(item) | rows.get(item.id, {})
         row["kind"], row["source"] = item.kind, item.source  # fixed once created
         found = indicator_problems(row)
         if found:
